@@ -1,0 +1,256 @@
+"""The one place that decides what a user may see.
+
+Every list, detail, count, export, chart and API call goes through :func:`visible` (or
+:func:`get_visible`, which raises NotFound for both "missing" and "not yours"). A model takes part
+by registering how its rows hang on the unit tree (:func:`register`); later parts of the product
+add their own grants (a team sees its own inspections) through ``extra``.
+
+A permission is granted by a role assignment *together with its scope*: a user holding role A
+(permission X, own unit) and role B (permission Y, whole county) may use X only on their unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models
+from django.db.models import Q, QuerySet
+
+from xuncha.core.errors import NotFound, PermissionDenied
+from xuncha.core.tree import subtree_q
+
+if TYPE_CHECKING:
+    from xuncha.accounts.models import User
+    from xuncha.organisations.models import Unit
+
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The units a user reaches with one permission, unioned over their assignments."""
+
+    everything: bool = False
+    subtree_paths: tuple[str, ...] = ()
+    unit_ids: frozenset[int] = frozenset()
+    own_records: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (self.everything or self.subtree_paths or self.unit_ids or self.own_records)
+
+    def unit_q(self, unit_field: str) -> Q:
+        """Rows whose unit (reached through ``unit_field``; "" for the Unit model) is in scope."""
+        if self.everything:
+            return Q()
+        prefix = f"{unit_field}__" if unit_field else ""
+        id_lookup = f"{unit_field}_id__in" if unit_field else "id__in"
+        q = Q(pk__in=[])
+        for path in _minimal_paths(self.subtree_paths):
+            q |= subtree_q(path, f"{prefix}path")
+        if self.unit_ids:
+            q |= Q(**{id_lookup: sorted(self.unit_ids)})
+        return q
+
+    def covers_unit(self, unit: Unit) -> bool:
+        if self.everything:
+            return True
+        if unit.id in self.unit_ids:
+            return True
+        return any(unit.path.startswith(p) for p in self.subtree_paths)
+
+
+def _minimal_paths(paths: tuple[str, ...]) -> list[str]:
+    """Drops paths already inside another one, so the SQL stays short."""
+    result: list[str] = []
+    for p in sorted(set(paths)):
+        if not any(p.startswith(kept) for kept in result):
+            result.append(p)
+    return result
+
+
+@dataclass
+class ScopedResource:
+    model: type[models.Model]
+    # Path from the model to its Unit ("unit", "inspection__unit"); "" for Unit itself; None when
+    # the rows do not hang on the tree (they are then reached only through owner/extra).
+    unit_field: str | None
+    view_perm: str | None
+    owner_field: str | None = None
+    # Only the owner ever sees these rows (the inbox, API tokens), whatever the scope.
+    personal: bool = False
+    # What "own records only" means when it is not a plain owner column (e.g. one's own unit).
+    own_q: Callable[[User], Q] | None = None
+    extra: Callable[[User], Q] | None = None
+    restrict: Callable[[User], Q] | None = None
+    label: str = field(default="")
+
+
+_REGISTRY: dict[type[models.Model], ScopedResource] = {}
+
+
+def register(
+    model: type[models.Model],
+    *,
+    unit_field: str | None,
+    view_perm: str | None,
+    owner_field: str | None = None,
+    personal: bool = False,
+    own_q: Callable[[User], Q] | None = None,
+    extra: Callable[[User], Q] | None = None,
+    restrict: Callable[[User], Q] | None = None,
+) -> None:
+    _REGISTRY[model] = ScopedResource(
+        model=model, unit_field=unit_field, view_perm=view_perm, owner_field=owner_field,
+        personal=personal, own_q=own_q, extra=extra, restrict=restrict, label=model._meta.label,
+    )
+
+
+def resource_for(model: type[models.Model]) -> ScopedResource:
+    try:
+        return _REGISTRY[model]
+    except KeyError:
+        raise LookupError(f"{model._meta.label} is not registered with xuncha.accounts.scope") from None
+
+
+def _assignments(user: User) -> list[Any]:
+    cached = getattr(user, "_xuncha_assignments", None)
+    if cached is None:
+        cached = list(
+            user.assignments.select_related("role", "anchor").prefetch_related(
+                "role__permissions__content_type", "custom_units"
+            )
+        )
+        user._xuncha_assignments = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def permissions_of(user: User) -> set[str]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    cached = getattr(user, "_xuncha_perms", None)
+    if cached is None:
+        cached = set()
+        for a in _assignments(user):
+            for p in a.role.permissions.all():
+                cached.add(f"{p.content_type.app_label}.{p.codename}")
+        user._xuncha_perms = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def scope_for(user: User, perm: str | None) -> Scope:
+    """The scope of ``perm`` for ``user``: the union of the scopes of the assignments granting it.
+
+    ``perm=None`` unions every assignment (used for rows any role may read in its scope).
+    """
+    from xuncha.accounts.models import DataScope
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    cache: dict[str | None, Scope] = getattr(user, "_xuncha_scopes", None) or {}
+    if perm in cache:
+        return cache[perm]
+    everything = False
+    own = False
+    paths: list[str] = []
+    ids: set[int] = set()
+    for a in _assignments(user):
+        if perm is not None:
+            codes = {f"{p.content_type.app_label}.{p.codename}" for p in a.role.permissions.all()}
+            if perm not in codes:
+                continue
+        anchor = a.anchor or user.unit
+        match a.role.data_scope:
+            case DataScope.ALL:
+                everything = True
+            case DataScope.SUBTREE:
+                paths.append(anchor.path)
+            case DataScope.UNIT:
+                ids.add(anchor.id)
+            case DataScope.SELF:
+                own = True
+            case DataScope.CUSTOM:
+                ids.update(u.id for u in a.custom_units.all())
+    scope = Scope(
+        everything=everything, subtree_paths=tuple(paths), unit_ids=frozenset(ids), own_records=own
+    )
+    cache[perm] = scope
+    user._xuncha_scopes = cache  # type: ignore[attr-defined]
+    return scope
+
+
+def forget(user: User) -> None:
+    """Drops what was cached on the user object (after their roles change)."""
+    for attr in ("_xuncha_assignments", "_xuncha_perms", "_xuncha_scopes"):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+def visibility_q(user: User, model: type[models.Model], perm: str | None = None) -> Q:
+    """The filter for rows of ``model`` that ``user`` may see (with ``perm``, if given)."""
+    res = resource_for(model)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    if res.personal:
+        assert res.owner_field, f"{res.label}: a personal resource names its owner field"
+        return Q(**{res.owner_field: user.pk})
+    needed = perm or res.view_perm
+    if needed is not None and needed not in permissions_of(user):
+        q = Q(pk__in=[])
+    else:
+        scope = scope_for(user, needed)
+        q = scope.unit_q(res.unit_field) if res.unit_field is not None else Q(pk__in=[])
+        if scope.own_records and res.own_q is not None:
+            q |= res.own_q(user)
+        elif scope.own_records and res.owner_field:
+            q |= Q(**{res.owner_field: user.pk})
+        if scope.everything and res.unit_field is None:
+            q = Q()
+    if res.extra is not None:
+        q |= res.extra(user)
+    if res.restrict is not None:
+        q &= res.restrict(user)
+    return q
+
+
+def visible(user: User, qs: QuerySet[M] | type[M], perm: str | None = None) -> QuerySet[M]:
+    """THE scope check: the rows of ``qs`` that ``user`` may see."""
+    queryset = qs._default_manager.all() if isinstance(qs, type) else qs
+    return queryset.filter(visibility_q(user, queryset.model, perm))
+
+
+def get_visible(
+    user: User, qs: QuerySet[M] | type[M], perm: str | None = None, **lookup: Any
+) -> M:
+    """One visible row, or NotFound — the same for a row that does not exist and one not yours."""
+    try:
+        return visible(user, qs, perm).get(**lookup)
+    except (models.ObjectDoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def require(user: User, perm: str, unit: Unit | None = None) -> None:
+    """Refuses unless ``user`` holds ``perm`` over ``unit`` (or at all, when unit is None).
+
+    Callers first make the object visible (get_visible), so a refusal here is a real 403.
+    """
+    if perm not in permissions_of(user):
+        raise PermissionDenied(_denied_message())
+    if unit is not None and not scope_for(user, perm).covers_unit(unit):
+        raise PermissionDenied(_denied_message())
+
+
+def has(user: User, perm: str, unit: Unit | None = None) -> bool:
+    try:
+        require(user, perm, unit)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _denied_message() -> str:
+    from django.utils.translation import gettext
+
+    return gettext("您的角色无权执行此操作。")

@@ -1,0 +1,117 @@
+"""The versioned JSON API: /api/v1/, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs.
+
+Authentication: the browser's session (with CSRF) or a personal token
+(``Authorization: Bearer xc_…``). Every error has one shape: ``{"code": …, "message": …}`` with a
+Chinese message; routers call the same services and the same scope check as the pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
+
+from xuncha.core.errors import AppError
+
+
+class TokenAuth(HttpBearer):
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from xuncha.accounts.services import token_authenticate
+
+        user = token_authenticate(token)
+        if user is None:
+            return None
+        request.user = user
+        return user
+
+
+class ActiveSession(SessionAuth):
+    """The browser session; the session middleware already applied timeouts and password rules."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+api = NinjaAPI(
+    title="xuncha 巡察整改 API",
+    version="1",
+    description=_("巡察整改平台接口。所有接口与页面使用同一套服务和数据范围。"),
+    urls_namespace="api-v1",
+    auth=[ActiveSession(), TokenAuth()],
+    docs_url="/docs",
+)
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details is not None:
+        body["details"] = details
+    return body
+
+
+@api.exception_handler(AppError)
+def _app_error(request: HttpRequest, exc: AppError) -> HttpResponse:
+    if exc.status in (403, 404):
+        from xuncha.audit.services import record_denial
+
+        record_denial(request, reason=exc.code)
+    return api.create_response(
+        request, error_body(exc.code, exc.message, exc.details), status=exc.status
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(
+        request, error_body("unauthenticated", _("未登录或令牌无效。")), status=401
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    details = [
+        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "message": e.get("msg", "")}
+        for e in exc.errors
+    ]
+    fields = "、".join(d["field"] for d in details if d["field"]) or _("请求")
+    return api.create_response(
+        request,
+        error_body("validation_failed", _("请求数据有误:%(f)s。") % {"f": fields}, details),
+        status=422,
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = {404: "not_found", 403: "forbidden", 405: "method_not_allowed"}.get(
+        exc.status_code, "error"
+    )
+    message = _("对象不存在或无权访问。") if exc.status_code == 404 else str(exc.message)
+    return api.create_response(request, error_body(code, message), status=exc.status_code)
+
+
+def _mount() -> None:
+    from xuncha.accounts.api import router as accounts_router
+    from xuncha.audit.api import router as audit_router
+    from xuncha.notifications.api import router as notifications_router
+    from xuncha.organisations.api import router as organisations_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/", organisations_router)
+    api.add_router("/notifications", notifications_router)
+    api.add_router("/audit", audit_router)
+
+
+_mount()
+
+__all__ = ["APIKeyHeader", "api", "error_body"]

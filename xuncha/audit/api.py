@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from xuncha.accounts.scope import require
+from xuncha.api.schemas import ErrorOut
+from xuncha.audit import selectors
+from xuncha.audit.verify import verify_chain
+
+router = Router(tags=["审计日志"])
+ERRORS = {403: ErrorOut, 404: ErrorOut}
+
+
+class EventOut(Schema):
+    seq: int
+    at: datetime
+    actor_id: int | None
+    actor_name: str
+    unit_name: str
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    changes: dict[str, object]
+    outcome: str
+    ip: str | None
+    hash: str
+
+
+class EventPage(Schema):
+    count: int
+    items: list[EventOut]
+
+
+class VerifyOut(Schema):
+    ok: bool
+    checked: int
+    broken_seq: int | None
+    message: str
+
+
+@router.get("/events", response={200: EventPage, **ERRORS}, summary="审计事件(审计员)")
+def list_events(
+    request: HttpRequest, q: str = "", action: str = "", outcome: str = "", actor: str = "",
+    since: datetime | None = None, until: datetime | None = None,
+    limit: int = Field(50, ge=1, le=500), offset: int = Field(0, ge=0),
+) -> dict[str, object]:
+    require(request.user, "audit.view_auditevent")
+    qs = selectors.event_list(user=request.user, q=q, action=action, outcome=outcome,
+                              actor=actor, since=since, until=until)
+    return {"count": qs.count(), "items": list(qs[offset: offset + limit])}
+
+
+@router.post("/verify", response={200: VerifyOut, **ERRORS}, summary="核验审计链")
+def verify(request: HttpRequest) -> dict[str, object]:
+    require(request.user, "audit.view_auditevent")
+    result = verify_chain()
+    return {"ok": result.ok, "checked": result.checked, "broken_seq": result.broken_seq,
+            "message": result.message()}

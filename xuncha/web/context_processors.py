@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    """The header and navigation: the user's unit, roles, unread count and menu."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from xuncha.notifications.services import unread_count
+    from xuncha.web.navigation import navigation_for
+
+    roles = [a.role.name for a in user.assignments.select_related("role")]
+    return {
+        "nav_sections": navigation_for(user, request.path),
+        "shell_roles": roles,
+        "shell_unread": unread_count(user),
+    }
