@@ -178,7 +178,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # would lock a whole office out because of one person's typos. Failures are still logged with the IP.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "xuncha.accounts.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "xuncha.accounts.views_auth.locked_out"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_IPWARE_PROXY_COUNT = env_int("XUNCHA_PROXY_COUNT", 0) or None

@@ -1,12 +1,12 @@
 from django.urls import path
 
-from xuncha.accounts import views
+from xuncha.accounts import views, views_auth
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", views.login_view, name="login"),
-    path("logout/", views.logout_view, name="logout"),
-    path("password/change/", views.password_change_view, name="password_change"),
+    path("login/", views_auth.login_view, name="login"),
+    path("logout/", views_auth.logout_view, name="logout"),
+    path("password/change/", views_auth.password_change_view, name="password_change"),
     path("otp/verify/", views.placeholder, name="otp_verify"),
     path("otp/setup/", views.placeholder, name="otp_setup"),
     path("profile/", views.placeholder, name="profile"),
