@@ -41,9 +41,24 @@ def _unit(w: World, key: str, name: str, kind: str, parent: Unit | None, code: s
     return u
 
 
+_HASH: list[str] = []
+
+
+def _password_hash() -> str:
+    # Argon2 is slow on purpose; hash the shared test password once per process.
+    if not _HASH:
+        from django.contrib.auth.hashers import make_password
+
+        _HASH.append(make_password(PASSWORD))
+    return _HASH[0]
+
+
 def _user(w: World, key: str, unit: Unit, role: str | None, anchor: Unit | None = None,
           name: str = "") -> User:
-    user = User.objects.create_user(key, PASSWORD, name=name or key, unit=unit)
+    from django.utils import timezone
+
+    user = User.objects.create(username=key, password=_password_hash(), name=name or key,
+                               unit=unit, password_changed_at=timezone.now())
     if role:
         r = Role.objects.get(code=role)
         RoleAssignment.objects.create(user=user, role=r, anchor=anchor, admin_kind=r.admin_kind)

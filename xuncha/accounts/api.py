@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from xuncha.accounts import selectors, services
 from xuncha.accounts.scope import permissions_of
@@ -137,7 +137,7 @@ def me(request: HttpRequest) -> object:
 def list_users(
     request: HttpRequest, q: str = "", unit_id: int | None = None, under_id: int | None = None,
     role: str = "", active: bool | None = None,
-    limit: int = Field(50, ge=1, le=500), offset: int = Field(0, ge=0),
+    limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
 ) -> dict[str, object]:
     qs = selectors.user_list(user=request.user, q=q, unit_id=unit_id, under_id=under_id,
                              role=role, active=active)
@@ -150,13 +150,13 @@ def get_user(request: HttpRequest, user_id: int) -> object:
 
 
 @router.post("/users", response={201: UserOut, **ERRORS}, summary="新建用户")
-def create_user(request: HttpRequest, payload: UserIn) -> tuple[int, object]:
+def create_user(request: HttpRequest, payload: UserIn) -> Status[object]:
     unit = unit_get(user=request.user, unit_id=payload.unit_id)
     user = services.user_create(
         actor=request.user, unit=unit, username=payload.username, name=payload.name,
         password=payload.password, post=payload.post, phone=payload.phone, email=payload.email,
     )
-    return 201, user
+    return Status(201, user)
 
 
 @router.patch("/users/{user_id}", response={200: UserOut, **ERRORS}, summary="修改用户")
@@ -169,21 +169,21 @@ def update_user(request: HttpRequest, user_id: int, payload: UserPatch) -> objec
 
 @router.post("/users/{user_id}/roles", response={201: AssignmentOut, **ERRORS},
              summary="授予角色")
-def assign_role(request: HttpRequest, user_id: int, payload: AssignIn) -> tuple[int, object]:
+def assign_role(request: HttpRequest, user_id: int, payload: AssignIn) -> Status[object]:
     target = selectors.user_get(user=request.user, user_id=user_id)
     role = selectors.role_get(user=request.user, role_id=payload.role_id)
     anchor = unit_get(user=request.user, unit_id=payload.anchor_id) if payload.anchor_id else None
     units = [unit_get(user=request.user, unit_id=i) for i in payload.custom_unit_ids]
-    return 201, services.role_assign(actor=request.user, user=target, role=role, anchor=anchor,
-                                     custom_units=units)
+    return Status(201, services.role_assign(actor=request.user, user=target, role=role,
+                                            anchor=anchor, custom_units=units))
 
 
 @router.delete("/role-assignments/{assignment_id}", response={204: None, **ERRORS},
                summary="撤销角色")
-def revoke_role(request: HttpRequest, assignment_id: int) -> tuple[int, None]:
+def revoke_role(request: HttpRequest, assignment_id: int) -> Status[None]:
     assignment = selectors.assignment_get(user=request.user, assignment_id=assignment_id)
     services.role_revoke(actor=request.user, assignment=assignment)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/roles", response={200: list[RoleOut], **ERRORS}, summary="角色列表")
@@ -211,15 +211,15 @@ def list_tokens(request: HttpRequest) -> object:
 
 
 @router.post("/tokens", response={201: TokenCreated, **ERRORS}, summary="创建接口令牌")
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, object]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[object]:
     token, raw = services.token_create(actor=request.user, name=payload.name,
                                        expires_at=payload.expires_at)
     token.token = raw  # type: ignore[attr-defined]
-    return 201, token
+    return Status(201, token)
 
 
 @router.delete("/tokens/{token_id}", response={204: None, **ERRORS}, summary="撤销接口令牌")
-def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
     token = selectors.token_get(user=request.user, token_id=token_id)
     services.token_revoke(actor=request.user, token=token)
-    return 204, None
+    return Status(204, None)

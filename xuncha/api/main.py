@@ -79,8 +79,14 @@ def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(NinjaValidationError)
 def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    def field_name(loc: list[object]) -> str:
+        parts = [str(p) for p in loc]
+        while parts and parts[0] in ("body", "query", "path", "payload", "form"):
+            parts.pop(0)
+        return ".".join(parts)
+
     details = [
-        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "message": e.get("msg", "")}
+        {"field": field_name(list(e.get("loc", []))), "message": e.get("msg", "")}
         for e in exc.errors
     ]
     fields = "、".join(d["field"] for d in details if d["field"]) or _("请求")

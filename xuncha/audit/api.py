@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Query, Router, Schema
 
 from xuncha.accounts.scope import require
 from xuncha.api.schemas import ErrorOut
@@ -46,7 +46,7 @@ class VerifyOut(Schema):
 def list_events(
     request: HttpRequest, q: str = "", action: str = "", outcome: str = "", actor: str = "",
     since: datetime | None = None, until: datetime | None = None,
-    limit: int = Field(50, ge=1, le=500), offset: int = Field(0, ge=0),
+    limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
 ) -> dict[str, object]:
     require(request.user, "audit.view_auditevent")
     qs = selectors.event_list(user=request.user, q=q, action=action, outcome=outcome,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Query, Router, Schema
 
 from xuncha.accounts.scope import get_visible, visible
 from xuncha.api.schemas import ErrorOut
@@ -33,7 +33,7 @@ class NotificationPage(Schema):
 @router.get("", response={200: NotificationPage, **ERRORS}, summary="我的消息")
 def list_notifications(
     request: HttpRequest, unread_only: bool = False,
-    limit: int = Field(50, ge=1, le=200), offset: int = Field(0, ge=0),
+    limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0),
 ) -> dict[str, object]:
     qs = visible(request.user, Notification)
     if unread_only:

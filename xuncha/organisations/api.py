@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from xuncha.api.schemas import ErrorOut
 from xuncha.organisations import selectors, services
@@ -83,7 +83,7 @@ class TermPatch(Schema):
 def list_units(
     request: HttpRequest, parent_id: int | None = None, under_id: int | None = None,
     q: str = "", kind: str = "", level: int | None = None, active: bool | None = None,
-    limit: int = Field(50, ge=1, le=500), offset: int = Field(0, ge=0),
+    limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
 ) -> dict[str, object]:
     qs = selectors.unit_list(user=request.user, parent_id=parent_id, under_id=under_id, q=q,
                              kind=kind, level=level, active=active)
@@ -96,7 +96,7 @@ def get_unit(request: HttpRequest, unit_id: int) -> object:
 
 
 @router.post("/units", response={201: UnitOut, **ERRORS}, summary="新建单位")
-def create_unit(request: HttpRequest, payload: UnitIn) -> tuple[int, object]:
+def create_unit(request: HttpRequest, payload: UnitIn) -> Status[object]:
     parent = (
         selectors.unit_get(user=request.user, unit_id=payload.parent_id)
         if payload.parent_id else None
@@ -106,7 +106,7 @@ def create_unit(request: HttpRequest, payload: UnitIn) -> tuple[int, object]:
         kind=payload.kind, short_name=payload.short_name, sort_order=payload.sort_order,
         is_active=payload.is_active,
     )
-    return 201, unit
+    return Status(201, unit)
 
 
 @router.patch("/units/{unit_id}", response={200: UnitOut, **ERRORS}, summary="修改单位")
@@ -129,11 +129,11 @@ def get_term(request: HttpRequest, term_id: int) -> object:
 
 
 @router.post("/terms", response={201: TermOut, **ERRORS}, summary="新建届次")
-def create_term(request: HttpRequest, payload: TermIn) -> tuple[int, object]:
+def create_term(request: HttpRequest, payload: TermIn) -> Status[object]:
     unit = selectors.unit_get(user=request.user, unit_id=payload.unit_id)
     term = services.term_create(actor=request.user, unit=unit, name=payload.name,
                                 start_date=payload.start_date, end_date=payload.end_date)
-    return 201, term
+    return Status(201, term)
 
 
 @router.patch("/terms/{term_id}", response={200: TermOut, **ERRORS}, summary="修改届次")
