@@ -8,6 +8,7 @@ urlpatterns = [
     path("org/", include("xuncha.organisations.urls")),
     path("audit/", include("xuncha.audit.urls")),
     path("inbox/", include("xuncha.notifications.urls")),
+    path("files/", include("xuncha.attachments.urls")),
     path("api/v1/", api.urls),
 ]
 
