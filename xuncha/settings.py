@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "xuncha.accounts",
     "xuncha.audit",
     "xuncha.notifications",
+    "xuncha.attachments",
     "xuncha.web",
     "xuncha.demo",
 ]
@@ -232,6 +233,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 XUNCHA_IMPORT_MAX_BYTES = env_int("XUNCHA_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 XUNCHA_IMPORT_MAX_ROWS = env_int("XUNCHA_IMPORT_MAX_ROWS", 20000)
+XUNCHA_UPLOAD_MAX_BYTES = env_int("XUNCHA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
 # --- Background work: django.tasks with the database backend ---
 TASKS = {
