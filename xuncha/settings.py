@@ -84,6 +84,10 @@ INSTALLED_APPS = [
     "xuncha.audit",
     "xuncha.notifications",
     "xuncha.attachments",
+    "xuncha.inspections",
+    "xuncha.findings",
+    "xuncha.leads",
+    "xuncha.reports",
     "xuncha.web",
     "xuncha.demo",
 ]

@@ -24,35 +24,63 @@ class RoleDef:
 
 
 READ_TREE = ("organisations.view_unit", "organisations.view_term")
+# Reading the inspection work of a county: rounds, teams, targets, coverage, checklists.
+READ_INSPECTIONS = (
+    "inspections.view_round", "inspections.view_inspection", "inspections.view_coverageplan",
+    "inspections.view_checklisttemplate", "inspections.view_intakeitem",
+    "findings.view_problem", "findings.view_recommendation",
+    "reports.view_reportversion", "reports.view_feedbacklist",
+)
+RUN_INSPECTIONS = (
+    "inspections.manage_round", "inspections.manage_coverage", "inspections.manage_intake",
+    "inspections.view_conflictdeclaration", "findings.manage_problem",
+    "reports.review_report",
+)
+# Team roles see their own round through membership (scope "own records"), and write findings there.
+TEAM = (
+    "inspections.view_round", "inspections.view_inspection", "inspections.view_intakeitem",
+    "findings.view_problem", "findings.view_recommendation", "findings.manage_problem",
+    "reports.view_reportversion", "reports.view_feedbacklist",
+)
+UNIT_SIDE = ("inspections.view_inspection", "findings.view_problem", "reports.view_feedbacklist")
 
 BUILTIN_ROLES: tuple[RoleDef, ...] = (
     RoleDef("office_director", str(_("巡察办主任")), DataScope.SUBTREE,
-            (*READ_TREE, "organisations.manage_term", "accounts.view_user"),
+            (*READ_TREE, "organisations.manage_term", "accounts.view_user", *READ_INSPECTIONS,
+             *RUN_INSPECTIONS, "inspections.override_conflict", "findings.manage_category",
+             "leads.view_lead", "leads.manage_lead", "leads.view_lead_counts",
+             "reports.sign_feedback"),
             description=str(_("县(区)委巡察办负责人:审定方案、验收销号、签收反馈、查阅线索。"))),
     RoleDef("office_staff", str(_("巡察办工作人员")), DataScope.SUBTREE,
-            (*READ_TREE, "organisations.manage_term", "accounts.view_user"),
+            (*READ_TREE, "organisations.manage_term", "accounts.view_user", *READ_INSPECTIONS,
+             *RUN_INSPECTIONS, "leads.view_lead_counts"),
             description=str(_("县(区)委巡察办干部:计划轮次、登记问题、审核方案、核验整改。"))),
-    RoleDef("team_leader", str(_("巡察组组长")), DataScope.SELF, READ_TREE,
-            description=str(_("本轮授权的巡察组组长(一次一授权),看到本组的巡察。"))),
-    RoleDef("team_member", str(_("巡察组组员")), DataScope.SELF, READ_TREE,
+    RoleDef("team_leader", str(_("巡察组组长")), DataScope.SELF,
+            (*READ_TREE, *TEAM, "leads.manage_lead", "reports.sign_feedback"),
+            description=str(_("本轮授权的巡察组组长(一次一授权),看到本组的巡察和本组线索。"))),
+    RoleDef("team_member", str(_("巡察组组员")), DataScope.SELF, (*READ_TREE, *TEAM),
             description=str(_("巡察组副组长、组员,看到本组的巡察。"))),
     RoleDef("unit_head", str(_("被巡察单位主要负责人")), DataScope.SUBTREE,
-            (*READ_TREE, "accounts.view_user"),
+            (*READ_TREE, "accounts.view_user", *UNIT_SIDE, "reports.sign_feedback"),
             description=str(_("整改第一责任人:签收反馈、审定本单位整改方案。"))),
-    RoleDef("unit_contact", str(_("整改联络员")), DataScope.UNIT, READ_TREE,
+    RoleDef("unit_contact", str(_("整改联络员")), DataScope.UNIT, (*READ_TREE, *UNIT_SIDE),
             description=str(_("被巡察单位的整改联络员:认领问题、报送进度与佐证。"))),
     RoleDef("discipline_handler", str(_("纪委监委办理人员")), DataScope.SUBTREE,
-            (*READ_TREE, "accounts.view_user"),
+            (*READ_TREE, "accounts.view_user", *READ_INSPECTIONS, "leads.view_lead",
+             "leads.view_lead_counts"),
             description=str(_("接收并办理问题线索,监督整改,会签方案和报告。"))),
     RoleDef("organisation_dept", str(_("组织部")), DataScope.SUBTREE,
-            (*READ_TREE, "accounts.view_user"),
+            (*READ_TREE, "accounts.view_user", *READ_INSPECTIONS),
             description=str(_("干部监督与问责,年度考核运用,会签方案和报告。"))),
-    RoleDef("leadership", str(_("领导(只读)")), DataScope.SUBTREE, READ_TREE,
+    RoleDef("leadership", str(_("领导(只读)")), DataScope.SUBTREE,
+            (*READ_TREE, *READ_INSPECTIONS, "reports.review_report", "leads.view_lead_counts"),
             description=str(_("巡察工作领导小组、书记专题会成员:阅看、批注、交办。"))),
     RoleDef("city_office", str(_("市委巡察办")), DataScope.SUBTREE,
-            (*READ_TREE, "organisations.manage_term", "accounts.view_user"),
+            (*READ_TREE, "organisations.manage_term", "accounts.view_user", *READ_INSPECTIONS,
+             "reports.review_report", "leads.view_lead_counts"),
             description=str(_("市委巡察办:统合巡察、审阅县区报告、接收月报。"))),
-    RoleDef("supervision_office", str(_("督查室")), DataScope.SUBTREE, READ_TREE,
+    RoleDef("supervision_office", str(_("督查室")), DataScope.SUBTREE,
+            (*READ_TREE, *UNIT_SIDE),
             description=str(_("巡察+督查双线跟办重点问题。"))),
     # 三员分立 — fixed powers, one per account, never combined with a business role.
     RoleDef("system_admin", str(_("系统管理员")), DataScope.ALL,

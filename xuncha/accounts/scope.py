@@ -81,6 +81,8 @@ class ScopedResource:
     owner_field: str | None = None
     # Only the owner ever sees these rows (the inbox, API tokens), whatever the scope.
     personal: bool = False
+    # Every signed-in user sees these rows (shared dictionaries such as problem categories).
+    public: bool = False
     # What "own records only" means when it is not a plain owner column (e.g. one's own unit).
     own_q: Callable[[User], Q] | None = None
     extra: Callable[[User], Q] | None = None
@@ -98,13 +100,14 @@ def register(
     view_perm: str | None,
     owner_field: str | None = None,
     personal: bool = False,
+    public: bool = False,
     own_q: Callable[[User], Q] | None = None,
     extra: Callable[[User], Q] | None = None,
     restrict: Callable[[User], Q] | None = None,
 ) -> None:
     _REGISTRY[model] = ScopedResource(
         model=model, unit_field=unit_field, view_perm=view_perm, owner_field=owner_field,
-        personal=personal, own_q=own_q, extra=extra, restrict=restrict, label=model._meta.label,
+        personal=personal, public=public, own_q=own_q, extra=extra, restrict=restrict, label=model._meta.label,
     )
 
 
@@ -193,6 +196,8 @@ def visibility_q(user: User, model: type[models.Model], perm: str | None = None)
     res = resource_for(model)
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
+    if res.public:
+        return Q()
     if res.personal:
         assert res.owner_field, f"{res.label}: a personal resource names its owner field"
         return Q(**{res.owner_field: user.pk})
