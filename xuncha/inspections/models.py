@@ -162,13 +162,6 @@ class TeamMember(TimeStamped):
         related_name="team_memberships",
     )
     position = models.CharField(_("职务"), max_length=8, choices=Position.choices)
-    override_reason = models.TextField(
-        _("回避例外理由"), blank=True,
-        help_text=_("存在回避情形但经巡察办主任批准仍参加时,填写书面理由。"),
-    )
-    override_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("巡察组成员")
@@ -181,6 +174,27 @@ class TeamMember(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.team} {Position(self.position).label} {self.user.name}"
+
+
+class ConflictOverride(TimeStamped):
+    """A director's written approval for one inspector to inspect one unit despite a conflict."""
+
+    member = models.ForeignKey(TeamMember, on_delete=models.CASCADE, related_name="overrides")
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.PROTECT, related_name="+")
+    conflicts = models.JSONField(_("回避情形"), default=list)
+    reason = models.TextField(_("书面理由"))
+    approved_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("回避例外")
+        verbose_name_plural = _("回避例外")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "unit"], name="override_unique"),
+            models.CheckConstraint(condition=~Q(reason=""), name="override_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.unit}"
 
 
 class ConflictKind(models.TextChoices):

@@ -213,14 +213,29 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
                 ('position', models.CharField(choices=[('leader', '组长'), ('deputy', '副组长'), ('member', '组员')], max_length=8, verbose_name='职务')),
-                ('override_reason', models.TextField(blank=True, help_text='存在回避情形但经巡察办主任批准仍参加时,填写书面理由。', verbose_name='回避例外理由')),
-                ('override_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='inspections.team')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='team_memberships', to=settings.AUTH_USER_MODEL, verbose_name='人员')),
             ],
             options={
                 'verbose_name': '巡察组成员',
                 'verbose_name_plural': '巡察组成员',
+            },
+        ),
+        migrations.CreateModel(
+            name='ConflictOverride',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                ('conflicts', models.JSONField(default=list, verbose_name='回避情形')),
+                ('reason', models.TextField(verbose_name='书面理由')),
+                ('approved_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.unit')),
+                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='overrides', to='inspections.teammember')),
+            ],
+            options={
+                'verbose_name': '回避例外',
+                'verbose_name_plural': '回避例外',
             },
         ),
         migrations.AddConstraint(
@@ -282,5 +297,13 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='teammember',
             constraint=models.UniqueConstraint(condition=models.Q(('position', 'leader')), fields=('team',), name='member_one_leader'),
+        ),
+        migrations.AddConstraint(
+            model_name='conflictoverride',
+            constraint=models.UniqueConstraint(fields=('member', 'unit'), name='override_unique'),
+        ),
+        migrations.AddConstraint(
+            model_name='conflictoverride',
+            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='override_has_reason'),
         ),
     ]
