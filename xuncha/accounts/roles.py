@@ -49,7 +49,7 @@ BUILTIN_ROLES: tuple[RoleDef, ...] = (
             (*READ_TREE, "organisations.manage_term", "accounts.view_user", *READ_INSPECTIONS,
              *RUN_INSPECTIONS, "inspections.override_conflict", "findings.manage_category",
              "leads.view_lead", "leads.manage_lead", "leads.view_lead_counts",
-             "reports.sign_feedback"),
+             "reports.sign_feedback", "reports.approve_report"),
             description=str(_("县(区)委巡察办负责人:审定方案、验收销号、签收反馈、查阅线索。"))),
     RoleDef("office_staff", str(_("巡察办工作人员")), DataScope.SUBTREE,
             (*READ_TREE, "organisations.manage_term", "accounts.view_user", *READ_INSPECTIONS,

@@ -94,7 +94,7 @@ class Problem(TimeStamped, Versioned):
     class Meta:
         verbose_name = _("问题")
         verbose_name_plural = _("问题")
-        ordering = ["inspection", "number"]
+        ordering = ["inspection_id", "number"]
         permissions = [("manage_problem", _("登记和修改巡察发现的问题"))]
         constraints = [
             models.UniqueConstraint(fields=["inspection", "number"], name="problem_unique_number"),
@@ -138,7 +138,7 @@ class Recommendation(TimeStamped, Versioned):
     class Meta:
         verbose_name = _("专项治理建议")
         verbose_name_plural = _("专项治理建议")
-        ordering = ["inspection", "id"]
+        ordering = ["inspection_id", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="recommendation_has_title"),
         ]

@@ -105,7 +105,7 @@ class Round(TimeStamped, Versioned):
     class Meta:
         verbose_name = _("巡察轮次")
         verbose_name_plural = _("巡察轮次")
-        ordering = ["term", "number"]
+        ordering = ["term_id", "number"]
         permissions = [
             ("manage_round", _("计划巡察轮次与巡察组")),
             ("override_conflict", _("批准回避例外")),
@@ -138,7 +138,7 @@ class Team(TimeStamped):
     class Meta:
         verbose_name = _("巡察组")
         verbose_name_plural = _("巡察组")
-        ordering = ["round", "number"]
+        ordering = ["round_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["round", "number"], name="team_unique_number"),
         ]
@@ -223,7 +223,7 @@ class ConflictDeclaration(TimeStamped):
     class Meta:
         verbose_name = _("回避申报")
         verbose_name_plural = _("回避申报")
-        ordering = ["user", "id"]
+        ordering = ["user_id", "id"]
 
     def __str__(self) -> str:
         return f"{self.user.name}: {ConflictKind(self.kind).label} {self.unit}"
@@ -269,7 +269,7 @@ class Inspection(FSMModelMixin, TimeStamped, Versioned):
     class Meta:
         verbose_name = _("巡察")
         verbose_name_plural = _("巡察")
-        ordering = ["round", "team", "unit__path"]
+        ordering = ["round_id", "team_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["round", "unit"], name="inspection_unique_target"),
         ]
@@ -363,7 +363,7 @@ class IntakeItem(TimeStamped, Versioned):
     class Meta:
         verbose_name = _("巡前收集事项")
         verbose_name_plural = _("巡前收集事项")
-        ordering = ["round", "id"]
+        ordering = ["round_id", "id"]
         permissions = [("manage_intake", _("收集巡前意见和监督信息"))]
 
     def __str__(self) -> str:
@@ -386,7 +386,7 @@ class ChecklistTemplate(TimeStamped, Versioned):
     class Meta:
         verbose_name = _("重点清单模板")
         verbose_name_plural = _("重点清单模板")
-        ordering = ["committee", "name"]
+        ordering = ["committee_id", "name"]
         constraints = [
             models.UniqueConstraint(fields=["committee", "name"], name="checklist_unique_name"),
         ]
@@ -402,7 +402,7 @@ class ChecklistTemplateItem(models.Model):
     guidance = models.TextField(_("怎么看"), blank=True)
 
     class Meta:
-        ordering = ["template", "number"]
+        ordering = ["template_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["template", "number"], name="checklist_item_unique"),
         ]
@@ -420,7 +420,7 @@ class RoundChecklistItem(models.Model):
     class Meta:
         verbose_name = _("本轮重点清单项")
         verbose_name_plural = _("本轮重点清单项")
-        ordering = ["round", "number"]
+        ordering = ["round_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["round", "number"], name="round_checklist_unique"),
         ]

@@ -38,7 +38,7 @@ class Lead(TimeStamped, Versioned):
     class Meta:
         verbose_name = _("问题线索")
         verbose_name_plural = _("问题线索")
-        ordering = ["inspection", "number"]
+        ordering = ["inspection_id", "number"]
         permissions = [
             ("manage_lead", _("登记问题线索")),
             ("view_lead_counts", _("查看线索数量(不含内容)")),
@@ -65,7 +65,7 @@ class LeadPerson(models.Model):
     class Meta:
         verbose_name = _("涉及人员")
         verbose_name_plural = _("涉及人员")
-        ordering = ["lead", "id"]
+        ordering = ["lead_id", "id"]
 
     def __str__(self) -> str:
         return str(_("涉及人员"))

@@ -123,7 +123,7 @@ class Term(TimeStamped, Versioned):
     class Meta:
         verbose_name = _("届次")
         verbose_name_plural = _("届次")
-        ordering = ["unit", "-start_date"]
+        ordering = ["unit_id", "-start_date"]
         permissions = [("manage_term", _("管理届次"))]
         constraints = [
             models.CheckConstraint(

@@ -45,8 +45,11 @@ class ReportVersion(TimeStamped):
     class Meta:
         verbose_name = _("巡察报告")
         verbose_name_plural = _("巡察报告")
-        ordering = ["inspection", "-number"]
-        permissions = [("review_report", _("审阅和批注巡察报告"))]
+        ordering = ["inspection_id", "-number"]
+        permissions = [
+            ("review_report", _("审阅和批注巡察报告")),
+            ("approve_report", _("审定巡察报告")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["inspection", "number"], name="report_unique_version"),
         ]
@@ -80,7 +83,7 @@ class Annotation(TimeStamped):
     class Meta:
         verbose_name = _("批注")
         verbose_name_plural = _("批注")
-        ordering = ["version", "id"]
+        ordering = ["version_id", "id"]
 
     def __str__(self) -> str:
         return self.body[:40]
@@ -126,7 +129,7 @@ class FeedbackSignature(models.Model):
     class Meta:
         verbose_name = _("反馈签字")
         verbose_name_plural = _("反馈签字")
-        ordering = ["feedback", "signed_at"]
+        ordering = ["feedback_id", "signed_at"]
         constraints = [
             models.UniqueConstraint(fields=["feedback", "role"], condition=models.Q(voided_at=None),
                                     name="signature_one_valid_per_role"),

@@ -1,0 +1,56 @@
+"""Reading leads: always through the scope check, and every read of content is audited."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from xuncha.accounts import scope
+from xuncha.audit.services import record
+from xuncha.leads.models import Lead, LeadPerson
+from xuncha.leads.services import name_digest
+
+if TYPE_CHECKING:
+    from xuncha.accounts.models import User
+
+
+def lead_list(*, user: User, inspection_id: int | None = None, person_name: str = "",
+              request: HttpRequest | None = None) -> list[Lead]:
+    """The leads the user may read, with their people; the read is audited (ids, not content)."""
+    qs: QuerySet[Lead] = scope.visible(user, Lead).select_related("inspection", "unit", "category")
+    if inspection_id is not None:
+        qs = qs.filter(inspection_id=inspection_id)
+    if person_name.strip():
+        qs = qs.filter(persons__name_index=name_digest(person_name)).distinct()
+    leads = list(qs.prefetch_related("persons").order_by("inspection_id", "number"))
+    if leads:
+        record(actor=user, action="lead.list", object_type="leads.lead",
+               object_repr=f"{len(leads)}", request=request,
+               changes={"ids": [lead.pk for lead in leads][:500],
+                        "search": bool(person_name.strip())})
+    return leads
+
+
+def lead_get(*, user: User, lead_id: int, request: HttpRequest | None = None) -> Lead:
+    lead = scope.get_visible(user, Lead.objects.select_related("inspection", "unit", "category"),
+                             pk=lead_id)
+    record(actor=user, action="lead.read", obj=lead, request=request)
+    return lead
+
+
+def lead_persons(lead: Lead) -> QuerySet[LeadPerson]:
+    return lead.persons.all()
+
+
+def lead_counts(*, user: User) -> dict[int, int]:
+    """Leads per inspection for roles that see counts only (leadership, office staff): the count is
+    computed over the committee's scope without reading any content."""
+    perm = "leads.view_lead_counts"
+    if perm not in scope.permissions_of(user):
+        return {}
+    s = scope.scope_for(user, perm)
+    qs = Lead.objects.filter(s.unit_q("unit"))
+    return dict(qs.values_list("inspection_id").annotate(n=Count("id")).values_list(
+        "inspection_id", "n"))
