@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -393,3 +393,127 @@ def require_finding_writer(user: User, inspection: Inspection) -> None:
 
 def teams_of(user: User) -> Iterable[Team]:
     return Team.objects.filter(members__user=user).select_related("round")
+
+
+# --- Pre-inspection intake ("开单子") and the focus checklist -----------------------------------
+
+TWELVE_LOOKS: tuple[tuple[str, str], ...] = (
+    ("看贯彻落实党中央决策部署情况", "对照省市县委重点工作,查阅会议记录、督办台账。"),
+    ("看落实意识形态工作责任制情况", "查阅专题研究记录、阵地管理台账。"),
+    ("看履行全面从严治党主体责任情况", "查阅责任清单、约谈提醒记录。"),
+    ("看落实中央八项规定精神情况", "抽查公务接待、公车使用、津补贴发放凭证。"),
+    ("看领导班子和干部队伍建设情况", "个别谈话、民主测评、查阅民主生活会材料。"),
+    ("看基层党组织建设情况", "查阅“三会一课”记录、发展党员档案。"),
+    ("看选人用人和干部监督情况", "查阅干部选任档案、个人有关事项报告核查。"),
+    ("看“放管服”改革和优化营商环境情况", "走访企业、商会,对照开单子收集的意见核查。"),
+    ("看惠企惠民政策落实情况", "抽查补贴发放名册、政策兑现台账。"),
+    ("看群众身边腐败和不正之风问题", "结合信访举报和村(社区)“三资”管理核查。"),
+    ("看重大项目和资金管理使用情况", "查阅项目审批、招投标和资金拨付凭证。"),
+    ("看巡视巡察、审计等监督发现问题整改情况", "对照上轮反馈问题和审计报告逐项核查。"),
+)
+
+
+@transaction.atomic
+def checklist_template_save(*, actor: User, committee: Unit, name: str,
+                            items: Iterable[tuple[str, str]], is_default: bool = False,
+                            template: ChecklistTemplate | None = None) -> ChecklistTemplate:
+    """Creates or replaces a focus checklist template of the committee (e.g. 十二看)."""
+    scope.require(actor, "inspections.manage_round", committee)
+    rows = [(t.strip(), g.strip()) for t, g in items if t.strip()]
+    if not name.strip() or not rows:
+        raise _fail(_("请填写模板名称和至少一项重点。"), "items")
+    if template is None:
+        template = ChecklistTemplate.objects.create(committee=committee, name=name.strip())
+    else:
+        template.name = name.strip()
+        template.save(update_fields=["name", "updated_at"])
+        template.items.all().delete()
+    if is_default:
+        ChecklistTemplate.objects.filter(committee=committee).exclude(pk=template.pk).update(
+            is_default=False)
+    template.is_default = is_default
+    template.save(update_fields=["is_default"])
+    from xuncha.inspections.models import ChecklistTemplateItem
+
+    ChecklistTemplateItem.objects.bulk_create([
+        ChecklistTemplateItem(template=template, number=i, title=t[:120], guidance=g)
+        for i, (t, g) in enumerate(rows, start=1)
+    ])
+    record(actor=actor, action="checklist.save", obj=template, changes={"items": len(rows)})
+    return template
+
+
+@transaction.atomic
+def round_checklist_set(*, actor: User, rnd: Round, items: Iterable[tuple[str, str]]) -> None:
+    """Edits this round's checklist; items that problems already cite keep their number."""
+    scope.require(actor, "inspections.manage_round", rnd.term.unit)
+    rows = [(t.strip(), g.strip()) for t, g in items if t.strip()]
+    existing = {i.number: i for i in rnd.checklist.all()}
+    for number, (title, guidance) in enumerate(rows, start=1):
+        item = existing.pop(number, None)
+        if item is None:
+            RoundChecklistItem.objects.create(round=rnd, number=number, title=title[:120],
+                                              guidance=guidance)
+        elif (item.title, item.guidance) != (title, guidance):
+            item.title, item.guidance = title[:120], guidance
+            item.save()
+    for leftover in existing.values():
+        if leftover.problems.exists():
+            raise _fail(_("第 %(n)s 项已被问题引用,不能删除。") % {"n": leftover.number}, "items")
+        leftover.delete()
+    record(actor=actor, action="round.checklist", obj=rnd, changes={"items": len(rows)})
+
+
+def _require_intake_writer(actor: User, rnd: Round) -> None:
+    if TeamMember.objects.filter(team__round=rnd, user=actor).exists():
+        return
+    scope.require(actor, "inspections.manage_intake", rnd.term.unit)
+
+
+@transaction.atomic
+def intake_item_create(*, actor: User, rnd: Round, source_kind: str, source_name: str,
+                       content: str, target_units: Iterable[Unit] = (),
+                       received_on: date | None = None) -> Any:
+    from xuncha.inspections.models import IntakeItem, IntakeSource
+
+    scope.require(actor, "inspections.manage_intake", rnd.term.unit)
+    errors = []
+    if source_kind not in IntakeSource.values:
+        errors.append({"field": "source_kind", "message": _("来源类别无效。")})
+    if not source_name.strip():
+        errors.append({"field": "source_name", "message": _("请填写来源单位或个人。")})
+    if len(content.strip()) < 5:
+        errors.append({"field": "content", "message": _("请填写意见或信息的具体内容。")})
+    units = list(target_units)
+    if any(not u.path.startswith(rnd.term.unit.path) for u in units):
+        errors.append({"field": "target_units", "message": _("涉及单位须在本级党委管辖范围内。")})
+    if errors:
+        raise ValidationFailed("；".join(e["message"] for e in errors), details=errors)
+    item = IntakeItem.objects.create(
+        round=rnd, source_kind=source_kind, source_name=source_name.strip(),
+        content=content.strip(), created_by=actor,
+        **({"received_on": received_on} if received_on else {}),
+    )
+    item.target_units.set(units)
+    record(actor=actor, action="intake.create", obj=item,
+           changes={"source": source_kind, "targets": len(units)})
+    return item
+
+
+@transaction.atomic
+def intake_item_mark(*, actor: User, item: Any, status: str, note: str,
+                     expected_version: int) -> Any:
+    """The team records what it followed up and what it found."""
+    from xuncha.inspections.models import IntakeStatus
+
+    _require_intake_writer(actor, item.round)
+    if status not in IntakeStatus.values:
+        raise _fail(_("核查情况无效。"), "status")
+    if status != IntakeStatus.PENDING and not note.strip():
+        raise _fail(_("请写明核查情况。"), "follow_up_note")
+    before = item.status
+    item.status, item.follow_up_note = status, note.strip()
+    item.save_versioned(expected_version=expected_version,
+                        update_fields=["status", "follow_up_note"])
+    record(actor=actor, action="intake.mark", obj=item, changes={"status": [before, status]})
+    return item
