@@ -1,23 +1,70 @@
 """Session policy (security.md): idle timeout 30 minutes, absolute 12 hours, forced password change
-(first login of an admin-created account, or rotation), and the second factor when required."""
+(first login of an admin-created account, or rotation), and the second factor when required.
+
+While a step is pending (security.pending_step) the session reaches only that step's page and
+logout: pages redirect there, htmx requests get ``HX-Redirect``, the JSON API answers
+``403 {"code": "<step>", "message": …}``. An expired session answers 401 on the API.
+
+This middleware sits before Django's MessageMiddleware and HtmxMiddleware in settings.MIDDLEWARE,
+so it neither relies on ``request._messages`` nor on ``request.htmx``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.messages.storage import default_storage
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuncha.accounts.security import needs_otp_setup, needs_otp_verification, password_expired
+from xuncha.accounts import security
 
-EXEMPT_PREFIXES = ("/static/", "/accounts/logout/", "/accounts/password/", "/accounts/otp/")
+LOGIN_AT = "xuncha_login_at"
+LAST_SEEN = "xuncha_last_seen"
+
+# Pages a pending step may still reach besides its own.
+ALWAYS_ALLOWED = ("accounts:logout",)
+STEP_PAGES = {
+    security.OTP_REQUIRED: "accounts:otp_verify",
+    security.PASSWORD_CHANGE_REQUIRED: "accounts:password_change",
+    security.OTP_SETUP_REQUIRED: "accounts:otp_setup",
+}
+
+
+def step_message(step: str, user: Any) -> str:
+    if step == security.OTP_REQUIRED:
+        return _("请输入动态口令完成登录。")
+    if step == security.OTP_SETUP_REQUIRED:
+        return _("管理员账号须先绑定动态口令（手机验证器）后才能使用系统。")
+    if security.password_change_reason(user) == "expired":
+        return _("密码已超过 %(days)d 天未修改，请先修改密码。") % {
+            "days": settings.PASSWORD_MAX_AGE_DAYS
+        }
+    if step == security.PASSWORD_CHANGE_REQUIRED:
+        return _("首次登录或密码被重置后，须先修改密码。")
+    return ""
+
+
+def session_expiry_reason(session: Any, now: float) -> str:
+    """``"idle"``, ``"absolute"``, ``"no_clock"`` when the session must end, else ``""``."""
+    login_at = session.get(LOGIN_AT)
+    if login_at is None:
+        return "no_clock"
+    last_seen = session.get(LAST_SEEN, login_at)
+    if now - float(login_at) >= settings.SESSION_ABSOLUTE_SECONDS:
+        return "absolute"
+    if now - float(last_seen) >= settings.SESSION_COOKIE_AGE:
+        return "idle"
+    return ""
 
 
 class SessionPolicyMiddleware:
@@ -35,47 +82,68 @@ class SessionPolicyMiddleware:
     def _enforce(self, request: HttpRequest) -> HttpResponse | None:
         now = timezone.now().timestamp()
         session = request.session
-        login_at = session.get("xuncha_login_at")
-        last_seen = session.get("xuncha_last_seen", login_at)
-        idle = settings.SESSION_COOKIE_AGE
-        absolute = settings.SESSION_ABSOLUTE_SECONDS
-        if login_at is None or now - float(login_at) > absolute or (
-            last_seen is not None and now - float(last_seen) > idle
-        ):
-            logout(request)
-            return self._refuse(request, _("登录已超时,请重新登录。"), "session_expired",
-                                "accounts:login", status=401)
-        session["xuncha_last_seen"] = now
-        path = request.path
-        if path.startswith(EXEMPT_PREFIXES):
-            return None
-        user = request.user
-        if needs_otp_verification(user):
-            return self._refuse(request, _("请输入动态口令完成登录。"), "otp_required",
-                                "accounts:otp_verify")
-        if needs_otp_setup(user):
-            return self._refuse(request, _("管理员账号须先绑定动态口令。"), "otp_setup_required",
-                                "accounts:otp_setup")
-        if user.must_change_password or password_expired(user):  # type: ignore[union-attr]
-            return self._refuse(request, _("请先修改密码。"), "password_change_required",
-                                "accounts:password_change")
-        return None
+        reason = session_expiry_reason(session, now)
+        if reason:
+            return self._expire(request, reason)
+        session[LAST_SEEN] = now
 
-    def _refuse(
-        self, request: HttpRequest, message: str, code: str, url_name: str, status: int = 403
-    ) -> HttpResponse:
+        user = request.user
+        step = security.pending_step(user)
+        if not step:
+            return None
+        allowed = {reverse(STEP_PAGES[step]), *(reverse(n) for n in ALWAYS_ALLOWED)}
+        if request.path in allowed or request.path.startswith("/static/"):
+            return None
+        return self._refuse(request, step_message(step, user), step, STEP_PAGES[step])
+
+    def _expire(self, request: HttpRequest, reason: str) -> HttpResponse:
+        from xuncha.audit.models import Outcome
+        from xuncha.audit.services import record
+
+        user = request.user
+        record(actor=user, action="auth.session_expired", obj=user, request=request,  # type: ignore[arg-type]
+               changes={"reason": reason}, outcome=Outcome.SUCCESS)
+        logout(request)
+        message = _("登录已超时，请重新登录。")
         if request.path.startswith("/api/"):
-            return JsonResponse({"code": code, "message": message}, status=status)
-        if url_name != "accounts:login":
-            messages.warning(request, message)
+            return JsonResponse({"code": "session_expired", "message": message}, status=401)
+        if _is_htmx(request):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("accounts:login")
+        elif request.method == "GET":
+            response = redirect_to_login(request.get_full_path())
         else:
-            messages.info(request, message)
+            response = redirect("accounts:login")
+        _flash(request, response, messages.INFO, message)
+        return response
+
+    def _refuse(self, request: HttpRequest, message: str, code: str, url_name: str) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return JsonResponse({"code": code, "message": message}, status=403)
         target = reverse(url_name)
-        if request.htmx:  # type: ignore[attr-defined]
+        if _is_htmx(request):
             response = HttpResponse(status=204)
             response["HX-Redirect"] = target
-            return response
-        return redirect(target)
+        else:
+            response = redirect(target)
+        _flash(request, response, messages.WARNING, message)
+        return response
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _flash(request: HttpRequest, response: HttpResponse, level: int, message: str) -> None:
+    """Adds a flash message to a response this middleware answers itself (MessageMiddleware, which
+    runs after this one, never sees those requests)."""
+    storage = getattr(request, "_messages", None)
+    if storage is not None:
+        storage.add(level, message)
+        return
+    storage = default_storage(request)
+    storage.add(level, message)
+    storage.update(response)
 
 
 def session_deadline_seconds() -> timedelta:

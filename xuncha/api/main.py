@@ -25,8 +25,14 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         from xuncha.accounts.services import token_authenticate
 
+        from xuncha.accounts.security import needs_otp_setup, password_expired
+
         user = token_authenticate(token)
         if user is None:
+            return None
+        # A token does not bypass what the session would demand first: a pending password change
+        # or an administrator's missing second factor.
+        if user.must_change_password or password_expired(user) or needs_otp_setup(user):
             return None
         request.user = user
         return user
@@ -110,12 +116,20 @@ def _mount() -> None:
     from xuncha.accounts.api import router as accounts_router
     from xuncha.audit.api import router as audit_router
     from xuncha.notifications.api import router as notifications_router
+    from xuncha.findings.api import router as findings_router
+    from xuncha.inspections.api import router as inspections_router
+    from xuncha.leads.api import router as leads_router
     from xuncha.organisations.api import router as organisations_router
+    from xuncha.reports.api import router as reports_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", organisations_router)
     api.add_router("/notifications", notifications_router)
     api.add_router("/audit", audit_router)
+    api.add_router("/", inspections_router)
+    api.add_router("/", findings_router)
+    api.add_router("/", leads_router)
+    api.add_router("/", reports_router)
 
 
 _mount()
