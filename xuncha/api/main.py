@@ -78,6 +78,10 @@ def _app_error(request: HttpRequest, exc: AppError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if request.META.get("HTTP_AUTHORIZATION"):  # a token that did not work is a failed sign-in
+        from xuncha.audit.services import record_denial
+
+        record_denial(request, reason="bad_token")
     return api.create_response(
         request, error_body("unauthenticated", _("未登录或令牌无效。")), status=401
     )
@@ -109,6 +113,10 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         exc.status_code, "error"
     )
     message = _("对象不存在或无权访问。") if exc.status_code == 404 else str(exc.message)
+    if exc.status_code in (403, 404):
+        from xuncha.audit.services import record_denial
+
+        record_denial(request, reason=code)
     return api.create_response(request, error_body(code, message), status=exc.status_code)
 
 

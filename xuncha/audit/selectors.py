@@ -24,9 +24,14 @@ def event_list(
     if outcome:
         qs = qs.filter(outcome=outcome)
     if actor:
-        qs = qs.filter(actor_name__icontains=actor)
+        # The login name at the time (or the name tried, for a failed login), or the person's name.
+        qs = qs.filter(Q(actor_name__icontains=actor) | Q(actor__name__icontains=actor))
     if since:
         qs = qs.filter(at__gte=since)
     if until:
         qs = qs.filter(at__lt=until)
     return qs.order_by("-seq")
+
+
+def events_for_page(qs: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+    return qs.select_related("actor")

@@ -2,36 +2,35 @@
 
 ``record`` is called inside the transaction of the change it records, so the change and its audit
 row commit or roll back together. Appending locks the head row, which serialises writers and keeps
-the chain linear on PostgreSQL as on SQLite.
+the chain linear on PostgreSQL as on SQLite. Services should record as the last step of their
+transaction: the head stays locked until that transaction ends.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from xuncha.audit.chain import GENESIS, link_hash
+from xuncha.audit.context import current_ip, ip_from_meta, normalise_ip
 from xuncha.audit.models import AuditEvent, AuditHead, Outcome
 
 if TYPE_CHECKING:
     from xuncha.accounts.models import User
 
+logger = logging.getLogger("xuncha.audit")
+
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client address of ``request``; without one, that of the request being served."""
     if request is None:
-        return None
-    from django.conf import settings
-
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None) or 0
-    if proxies:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        parts = [p.strip() for p in forwarded.split(",") if p.strip()]
-        if len(parts) >= proxies:
-            return parts[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+        return current_ip()
+    return ip_from_meta(request.META)
 
 
 def record(
@@ -46,29 +45,35 @@ def record(
     outcome: str = Outcome.SUCCESS,
     request: HttpRequest | None = None,
     actor_name: str = "",
+    ip: str | None = None,
 ) -> AuditEvent:
-    """Appends one event to the chain. Must run inside the transaction of the change it records."""
+    """Appends one event to the chain. Must run inside the transaction of the change it records.
+
+    The client address is ``ip`` if given, else that of ``request``, else that of the request being
+    served (xuncha.audit.context), so services need not pass the request along.
+    """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)[:200]
+        object_repr = object_repr or str(obj)
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    unit = actor.unit if is_user and actor is not None else None
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         event = AuditEvent(
             seq=head.last_seq + 1,
             at=timezone.now(),
             actor=actor if is_user else None,
-            actor_name=(actor_name or (actor.username if is_user and actor else ""))[:120],
-            unit=actor.unit if is_user and actor else None,
-            unit_name=(actor.unit.name if is_user and actor else "")[:120],
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            object_repr=object_repr[:200],
+            actor_name=_text(actor_name or (actor.username if is_user and actor else ""), 120),
+            unit=unit,
+            unit_name=_text(unit.name if unit is not None else "", 120),
+            action=_text(action, 60),
+            object_type=_text(object_type, 60),
+            object_id=_text(str(object_id), 64),
+            object_repr=_text(object_repr, 200),
             changes=_jsonable(changes or {}),
             outcome=outcome,
-            ip=client_ip(request),
+            ip=normalise_ip(ip) if ip else client_ip(request),
             prev_hash=head.last_hash or GENESIS,
         )
         event.hash = link_hash(event.prev_hash, event)
@@ -78,18 +83,57 @@ def record(
 
 
 def record_denial(request: HttpRequest, *, reason: str, obj_hint: str = "") -> None:
-    """Every denial is logged, in its own transaction (nothing else is being written)."""
+    """Logs a refusal (403, or 404 for "missing or not yours"); never raises.
+
+    Called by the page middleware and the API's error handler after the view failed. The view's own
+    transaction has normally ended by then and the row is written on its own. If the request runs
+    inside a transaction that is already doomed to roll back, the database refuses every statement
+    until it ends: the denial is then kept and written when the request finishes, so that it is not
+    lost with the rollback and the refusal does not turn into a server error.
+    """
     user = getattr(request, "user", None)
-    record(
-        actor=user,
-        action="access.denied",
-        object_type="path",
-        object_id="",
-        object_repr=(obj_hint or request.path)[:200],
-        changes={"method": request.method, "reason": reason},
-        outcome=Outcome.DENIED,
-        request=request,
-    )
+    fields: dict[str, Any] = {
+        "actor": user,
+        "action": "access.denied",
+        "object_type": "path",
+        "object_id": "",
+        "object_repr": obj_hint or request.path,
+        "changes": {"method": request.method, "path": request.path, "reason": reason},
+        "outcome": Outcome.DENIED,
+        "actor_name": "",
+        "ip": client_ip(request),
+    }
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and connection.needs_rollback:
+        pending = getattr(connection, "_xuncha_pending_denials", None)
+        if pending is None:
+            pending = []
+            connection._xuncha_pending_denials = pending  # type: ignore[attr-defined]
+        pending.append(fields)
+        return
+    _write_denial(fields)
+
+
+def _write_denial(fields: dict[str, Any]) -> None:
+    try:
+        record(**fields)
+    except DatabaseError:
+        logger.exception("audit: could not record a denial: %r", fields.get("changes"))
+
+
+def flush_pending_denials(sender: Any = None, **kwargs: Any) -> None:
+    """Writes the denials kept while the request's transaction was doomed (request_finished)."""
+    connection = transaction.get_connection()
+    pending = getattr(connection, "_xuncha_pending_denials", None)
+    if not pending:
+        return
+    if connection.in_atomic_block and connection.needs_rollback:
+        logger.error("audit: %d denial(s) could not be recorded: the transaction is still broken",
+                     len(pending))
+        return
+    connection._xuncha_pending_denials = []  # type: ignore[attr-defined]
+    for fields in pending:
+        _write_denial(dict(fields))
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
@@ -101,13 +145,24 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _text(value: str, limit: int) -> str:
+    # PostgreSQL refuses NUL characters in text; the column lengths are enforced there too.
+    return value.replace("\x00", "")[:limit]
+
+
 def _jsonable(value: Any) -> Any:
+    """Plain JSON that reads back unchanged from SQLite's text and PostgreSQL's jsonb, so the hash
+    computed now matches the row read later (jsonb rewrites 1e+20 as 100000000000000000000)."""
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {_text(str(k), 200): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
         return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, bool | int | float | str):
+    if value is None or isinstance(value, bool | int):
         return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) and "e" not in repr(value) else repr(value)
+    if isinstance(value, str):
+        return value.replace("\x00", "")
     if isinstance(value, models.Model):
         return str(value.pk)
-    return str(value)
+    return str(value).replace("\x00", "")

@@ -1,8 +1,10 @@
 from django.urls import path
 
-from xuncha.accounts.views import placeholder
+from xuncha.audit import views
 
 app_name = "audit"
 urlpatterns = [
-    path("", placeholder, name="events"),
+    path("", views.events, name="events"),
+    path("verify/", views.verify, name="verify"),
+    path("export/", views.export_events, name="export"),
 ]
