@@ -88,6 +88,9 @@ INSTALLED_APPS = [
     "xuncha.findings",
     "xuncha.leads",
     "xuncha.reports",
+    "xuncha.rectification",
+    "xuncha.outcomes",
+    "xuncha.reporting",
     "xuncha.web",
     "xuncha.demo",
 ]

@@ -34,3 +34,25 @@ def add_problems(world, insp, n: int = 2, side: str = "east"):
                        facts=f"2023年该单位党支部全年仅召开组织生活会{i}次,发展党员程序不规范。")
         for i in range(1, n + 1)
     ]
+
+
+def rectifying_inspection(world, unit_key: str = "east_town", side: str = "east", n: int = 2):
+    """An inspection whose feedback the three parties have signed: the unit starts rectifying."""
+    from xuncha.reports import services as reports
+
+    insp = on_site_inspection(world, unit_key, side)
+    problems = add_problems(world, insp, n, side)
+    leader = world.users[f"{side}_leader"]
+    v = reports.report_save_draft(actor=leader, inspection=insp, title="巡察情况报告",
+                                  body="# 一、基本情况\n\n巡察组按计划进驻并开展工作。\n\n# 二、问题\n\n- 见问题清单",
+                                  cited_problems=problems)
+    reports.report_submit(actor=leader, version=v)
+    fb = reports.report_approve(actor=world.users[f"{side}_director"], version=v)
+    head = world.users[f"{side}_head"] if unit_key == f"{side}_town" else None
+    for who in (head, leader, world.users[f"{side}_director"]):
+        if who is None:
+            continue
+        fb.refresh_from_db()
+        reports.feedback_sign(actor=who, feedback=fb, expected_hash=fb.content_hash)
+    insp.refresh_from_db()
+    return insp, problems

@@ -134,3 +134,32 @@ class Term(TimeStamped, Versioned):
 
     def __str__(self) -> str:
         return f"{self.unit.short_name or self.unit.name} {self.name}"
+
+
+class CommitteeRules(TimeStamped, Versioned):
+    """The local rules of one committee (domain.md: every default configurable per committee)."""
+
+    committee = models.OneToOneField(Unit, verbose_name=_("党委"), on_delete=models.CASCADE,
+                                     related_name="rules")
+    plan_due_days = models.PositiveSmallIntegerField(
+        _("整改方案报送期限(天)"), default=30, help_text=_("自反馈之日起。多数地方为 1 个月。"))
+    concentrated_months = models.PositiveSmallIntegerField(
+        _("集中整改期(月)"), default=3, help_text=_("一般为 2 至 3 个月。"))
+    report_due_days = models.PositiveSmallIntegerField(
+        _("整改报告报送期限(天)"), default=60, help_text=_("巡视工作条例:反馈后 2 个月内。"))
+    sample_percent = models.PositiveSmallIntegerField(_("销号抽查比例(%)"), default=10)
+    due_soon_days = models.PositiveSmallIntegerField(_("临期提醒(天)"), default=7)
+    escalate_after_days = models.PositiveSmallIntegerField(_("逾期升级(天)"), default=30)
+    monthly_due_day = models.PositiveSmallIntegerField(
+        _("月报截止日"), default=5, help_text=_("次月几日前报送上月情况。"))
+    survey_min_answers = models.PositiveSmallIntegerField(_("测评结果最少份数"), default=5)
+    plan_reviewers = models.CharField(
+        _("方案审核单位"), max_length=60, default="office,discipline,organisation",
+        help_text=_("须全部同意方案才审定:office 巡察办, discipline 纪委监委, organisation 组织部。"))
+
+    class Meta:
+        verbose_name = _("本级规则")
+        verbose_name_plural = _("本级规则")
+
+    def __str__(self) -> str:
+        return f"{self.committee} 规则"

@@ -1,0 +1,12 @@
+"""Background work of rectification, run by the worker (django.tasks, django-tasks-db)."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+
+@task()
+def daily_reminders() -> dict[str, int]:
+    from xuncha.rectification.reminders import send_reminders
+
+    return send_reminders().sent
