@@ -1,0 +1,81 @@
+"""One definition per figure (docs/figures.md). Every figure is a numerator and, for rates, a
+denominator, each of which is a queryset of the items it counts, so a page can list exactly what
+a number counts. Callers pass querysets already restricted by the scope check (``visible``) and by
+their filters; nothing here widens what a user may see.
+
+Definitions:
+- 反馈问题 (fed back): active problems of inspections whose feedback was signed (整改 or later).
+- 已整改 (rectified): fed-back problems that have at least one task and no task that is not closed
+  (closed = 已销号, i.e. verified by the office).
+- 整改率 (rectification rate): rectified / fed back.
+- 逾期 (overdue): tasks not closed whose deadline is before today.
+- 按期销号率 (on-time closure rate): tasks closed on or before their deadline / tasks closed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.utils import timezone
+
+from xuncha.findings.models import Problem, ProblemState
+from xuncha.inspections.models import InspectionStatus
+from xuncha.rectification.models import RectificationTask, TaskStatus
+
+FED_BACK_STATUSES = [InspectionStatus.RECTIFYING, InspectionStatus.EVALUATING,
+                     InspectionStatus.ARCHIVED]
+
+
+@dataclass(frozen=True)
+class Rate:
+    numerator: int
+    denominator: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        """Two decimals, rounded half up as the articles print them (98.14%)."""
+        if not self.denominator:
+            return None
+        return (Decimal(100 * self.numerator) / Decimal(self.denominator)).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    def as_dict(self) -> dict[str, object]:
+        p = self.percent
+        return {"numerator": self.numerator, "denominator": self.denominator,
+                "percent": float(p) if p is not None else None}
+
+
+def fed_back(problems: QuerySet[Problem]) -> QuerySet[Problem]:
+    return problems.filter(state=ProblemState.ACTIVE, inspection__status__in=FED_BACK_STATUSES)
+
+
+def rectified(problems: QuerySet[Problem]) -> QuerySet[Problem]:
+    open_task = RectificationTask.objects.filter(problem=OuterRef("pk")).exclude(
+        status=TaskStatus.CLOSED)
+    any_task = RectificationTask.objects.filter(problem=OuterRef("pk"))
+    return fed_back(problems).filter(Exists(any_task)).exclude(Exists(open_task))
+
+
+def rectification_rate(problems: QuerySet[Problem]) -> Rate:
+    return Rate(rectified(problems).count(), fed_back(problems).count())
+
+
+def overdue(tasks: QuerySet[RectificationTask], today: date | None = None
+            ) -> QuerySet[RectificationTask]:
+    today = today or timezone.localdate()
+    return tasks.filter(deadline__lt=today).exclude(status=TaskStatus.CLOSED)
+
+
+def closed(tasks: QuerySet[RectificationTask]) -> QuerySet[RectificationTask]:
+    return tasks.filter(status=TaskStatus.CLOSED)
+
+
+def closed_on_time(tasks: QuerySet[RectificationTask]) -> QuerySet[RectificationTask]:
+    return closed(tasks).filter(deadline__isnull=False, closed_at__date__lte=F("deadline"))
+
+
+def on_time_rate(tasks: QuerySet[RectificationTask]) -> Rate:
+    return Rate(closed_on_time(tasks).count(), closed(tasks).count())
