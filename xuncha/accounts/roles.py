@@ -83,7 +83,7 @@ BUILTIN_ROLES: tuple[RoleDef, ...] = (
              *UNIT_RECTIFICATION),
             description=str(_("整改第一责任人:签收反馈、审定本单位整改方案。"))),
     RoleDef("unit_contact", str(_("整改联络员")), DataScope.UNIT,
-            (*READ_TREE, *UNIT_SIDE, *UNIT_RECTIFICATION),
+            (*READ_TREE, "accounts.view_user", *UNIT_SIDE, *UNIT_RECTIFICATION),
             description=str(_("被巡察单位的整改联络员:认领问题、报送进度与佐证。"))),
     RoleDef("discipline_handler", str(_("纪委监委办理人员")), DataScope.SUBTREE,
             (*READ_TREE, "accounts.view_user", *READ_INSPECTIONS, "leads.view_lead",

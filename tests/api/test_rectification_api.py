@@ -1,0 +1,79 @@
+"""The rectification flow through the JSON API, with the same rules as the services."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from tests.inspections.helpers import rectifying_inspection
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def media(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+
+
+def post(c, url, data):
+    return c.post(url, json.dumps(data, default=str), content_type="application/json")
+
+
+def test_plan_to_closure_through_the_api(world, client_for):
+    insp, (p1, p2) = rectifying_inspection(world)
+    unit = client_for("east_contact")
+    r = post(unit, "/api/v1/plans", {"inspection_id": insp.pk,
+                                     "first_responsible_id": world.east_head.pk,
+                                     "group_leader": "镇党委书记"})
+    assert r.status_code == 201, r.content
+    plan = r.json()
+    deadline = plan["period_start"]
+    for p in (p1,):
+        r = post(unit, f"/api/v1/plans/{plan['id']}/tasks", {
+            "problem_id": p.pk, "measure": "加强学习", "deadline": deadline,
+            "responsible_leader": "书记", "responsible_person": "主任"})
+        assert r.status_code == 201, r.content
+    check = unit.get(f"/api/v1/plans/{plan['id']}/check").json()
+    assert {c["criterion"] for c in check} == {"missing_items", "vague_measures"}
+    r = unit.post(f"/api/v1/plans/{plan['id']}/submit")
+    assert r.status_code == 422 and r.json()["code"] == "plan_check_failed"
+    assert len(r.json()["details"]) == len(check)
+    task_id = unit.get(f"/api/v1/ledger?plan_id={plan['id']}").json()["items"][0]["id"]
+    r = unit.patch(f"/api/v1/tasks/{task_id}", json.dumps(
+        {"version": 1, "measure": "6月底前修订《公务接待管理办法》并组织干部学习2次"}),
+        content_type="application/json")
+    assert r.status_code == 200, r.content
+    post(unit, f"/api/v1/plans/{plan['id']}/tasks", {
+        "problem_id": p2.pk, "measure": "立即清退违规发放的津补贴2.4万元", "deadline": deadline,
+        "responsible_leader": "书记", "responsible_person": "主任"})
+    assert unit.post(f"/api/v1/plans/{plan['id']}/submit").status_code == 200
+    for who in ("east_office", "east_jiwei", "east_zzb"):
+        r = post(client_for(who), f"/api/v1/plans/{plan['id']}/reviews", {"decision": "approve"})
+        assert r.status_code == 201, r.content
+    assert unit.get(f"/api/v1/plans/{plan['id']}").json()["status"] == "approved"
+    r = unit.post(f"/api/v1/tasks/{task_id}/progress",
+                  {"text": "办法已修订印发", "percent": "100",
+                   "files": [__import__("django.core.files.uploadedfile", fromlist=["x"])
+                             .SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")]})
+    assert r.status_code == 201, r.content
+    assert post(unit, f"/api/v1/tasks/{task_id}/request-closure",
+                {"note": "已完成"}).status_code == 200
+    r = post(unit, f"/api/v1/tasks/{task_id}/verify",
+             {"method": "document", "result": "passed", "note": "自己销自己的号"})
+    assert r.status_code == 403
+    r = post(client_for("east_office"), f"/api/v1/tasks/{task_id}/verify",
+             {"method": "on_site", "result": "passed", "note": "现场查看印发文件和学习记录"})
+    assert r.status_code == 200 and r.json()["status"] == "closed"
+    assert client_for("west_office").get(f"/api/v1/tasks/{task_id}").status_code == 404
+    xlsx = client_for("east_office").get("/api/v1/ledger.xlsx")
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd")
+
+
+def test_ledger_filters_and_counts(world, client_for):
+    insp, _ = rectifying_inspection(world)
+    r = client_for("east_office").get("/api/v1/ledger?status=overdue")
+    assert r.status_code == 200 and r.json()["count"] == 0
+    assert client_for("west_office").get("/api/v1/ledger").json()["count"] == 0
+    assert timedelta(days=1)
