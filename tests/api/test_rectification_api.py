@@ -77,3 +77,26 @@ def test_ledger_filters_and_counts(world, client_for):
     assert r.status_code == 200 and r.json()["count"] == 0
     assert client_for("west_office").get("/api/v1/ledger").json()["count"] == 0
     assert timedelta(days=1)
+
+
+def test_outcomes_and_returns_through_the_api(world, client_for):
+    from datetime import date
+
+    insp, (p1, _) = rectifying_inspection(world)
+    jiwei = client_for("east_jiwei")
+    r = post(jiwei, "/api/v1/accountability", {
+        "unit_id": insp.unit_id, "person_name": "李某", "post": "党政办主任", "problem_id": p1.pk,
+        "responsibility": "direct", "form": "first", "measure": "批评教育",
+        "decided_on": "2024-06-01", "deciding_body": "区纪委监委"})
+    assert r.status_code == 201, r.content
+    assert client_for("west_office").get("/api/v1/accountability").json() == []
+    office = client_for("east_office")
+    r = post(office, "/api/v1/returns", {"reporter_id": world.units["east"].pk,
+                                         "month": date.today().replace(day=1)})
+    assert r.status_code == 200 and r.json()["data"]["problems"]["fed_back"] == 2
+    r = post(office, f"/api/v1/returns/{r.json()['id']}/submit", {"note": ""})
+    assert r.json()["status"] == "submitted"
+    rows = client_for("city_office").get(
+        f"/api/v1/returns/city-overview?city_id={world.units['city'].pk}"
+        f"&month={date.today().replace(day=1)}").json()
+    assert {x["county"]: x["submitted"] for x in rows} == {"东湖区": True, "西山县": False}

@@ -128,7 +128,9 @@ def _mount() -> None:
     from xuncha.inspections.api import router as inspections_router
     from xuncha.leads.api import router as leads_router
     from xuncha.organisations.api import router as organisations_router
+    from xuncha.outcomes.api import router as outcomes_router
     from xuncha.rectification.api import router as rectification_router
+    from xuncha.reporting.api import router as reporting_router
     from xuncha.reports.api import router as reports_router
 
     api.add_router("/", accounts_router)
@@ -140,6 +142,8 @@ def _mount() -> None:
     api.add_router("/", leads_router)
     api.add_router("/", reports_router)
     api.add_router("/", rectification_router)
+    api.add_router("/", outcomes_router)
+    api.add_router("/", reporting_router)
 
 
 _mount()
