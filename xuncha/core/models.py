@@ -51,3 +51,7 @@ class Versioned(models.Model):
                 details={"current_version": getattr(current, "version", None)},
             )
         self.version = expected_version + 1
+
+
+# Registered here so that the core app owns its one table.
+from xuncha.core.schedule import ScheduledRun  # noqa: E402,F401
