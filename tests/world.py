@@ -31,10 +31,12 @@ class World:
         raise AttributeError(name)
 
 
-def _unit(w: World, key: str, name: str, kind: str, parent: Unit | None, code: str) -> Unit:
+def _unit(w: World, key: str, name: str, kind: str, parent: Unit | None, code: str,
+          function: str = "") -> Unit:
     from xuncha.organisations.models import KIND_LEVEL
 
-    u = Unit.objects.create(name=name, code=code, kind=kind, level=KIND_LEVEL[kind], parent=parent)
+    u = Unit.objects.create(name=name, code=code, kind=kind, level=KIND_LEVEL[kind], parent=parent,
+                            function=function)
     set_path(u)
     u.save(update_fields=["path", "depth", "county"])
     w.units[key] = u
@@ -70,15 +72,16 @@ def build_world() -> World:
     w = World()
     city = _unit(w, "city", "江城市", UnitKind.CITY, None, "C")
     city_office = _unit(w, "city_office_unit", "江城市委巡察办", UnitKind.COMMITTEE_OFFICE, city,
-                        "C-XCB")
+                        "C-XCB", "inspection_office")
+    _unit(w, "city_jiwei", "江城市纪委监委", UnitKind.COMMITTEE_OFFICE, city, "C-JW", "discipline")
     for side, cname in (("east", "东湖区"), ("west", "西山县")):
         county = _unit(w, side, cname, UnitKind.COUNTY, city, f"{side.upper()}")
         office = _unit(w, f"{side}_office_unit", f"{cname}委巡察办", UnitKind.COMMITTEE_OFFICE,
-                       county, f"{side.upper()}-XCB")
+                       county, f"{side.upper()}-XCB", "inspection_office")
         jw = _unit(w, f"{side}_jiwei", f"{cname}纪委监委", UnitKind.COMMITTEE_OFFICE, county,
-                   f"{side.upper()}-JW")
+                   f"{side.upper()}-JW", "discipline")
         zzb = _unit(w, f"{side}_zzb", f"{cname}委组织部", UnitKind.COMMITTEE_OFFICE, county,
-                    f"{side.upper()}-ZZB")
+                    f"{side.upper()}-ZZB", "organisation")
         bureau = _unit(w, f"{side}_bureau", f"{cname}市场监管局", UnitKind.DEPARTMENT, county,
                        f"{side.upper()}-SCJ")
         town = _unit(w, f"{side}_town", f"{cname}青石镇", UnitKind.TOWNSHIP, county,

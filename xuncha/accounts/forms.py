@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 # The sign-in forms live in forms_auth.py; re-exported here for older imports.
 from xuncha.accounts.forms_auth import LoginForm, PasswordChangeForm
+from xuncha.web.forms import VersionField
 
 __all__ = [
     "LoginForm", "PasswordChangeForm", "PasswordResetForm", "RoleAssignForm",
@@ -20,7 +21,7 @@ NO_ROLE = "__none__"
 
 class UserFilterForm(forms.Form):
     q = forms.CharField(label=_("搜索"), required=False, max_length=60)
-    under = forms.ChoiceField(label=_("单位(含下级)"), required=False)
+    under = forms.ChoiceField(label=_("单位（含下级）"), required=False)
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
     role = forms.ChoiceField(label=_("角色"), required=False)
     active = forms.ChoiceField(label=_("状态"), required=False, choices=ACTIVE_CHOICES)
@@ -31,7 +32,7 @@ class UserFilterForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["under"].choices = [("", _("全部单位")), *unit_choices]
         self.fields["role"].choices = [("", _("全部角色")), *role_choices,
-                                       (NO_ROLE, _("(尚未授权)"))]
+                                       (NO_ROLE, _("（尚未授权）"))]
 
     def active_value(self) -> bool | None:
         v = self.cleaned_data.get("active")
@@ -54,12 +55,12 @@ class PasswordPairMixin(forms.Form):
 class UserCreateForm(PasswordPairMixin):
     unit = forms.ChoiceField(label=_("所在单位"))
     username = forms.CharField(label=_("登录名"), max_length=64,
-                               help_text=_("登录时使用,建议用姓名拼音或工号;创建后不能修改。"))
+                               help_text=_("登录时使用，建议用姓名拼音或工号；创建后不能修改。"))
     name = forms.CharField(label=_("姓名"), max_length=60)
     post = forms.CharField(label=_("职务"), max_length=80, required=False)
     phone = forms.CharField(label=_("手机"), max_length=20, required=False)
     email = forms.EmailField(label=_("电子邮箱"), required=False,
-                             help_text=_("配置了邮件服务时,站内消息会同时发送到此邮箱。"))
+                             help_text=_("配置了邮件服务时，站内消息会同时发送到此邮箱。"))
     field_order = ["unit", "username", "name", "post", "phone", "email", "password", "password2"]
 
     def __init__(self, *args: object, unit_choices: list[tuple[str, str]] = (),  # type: ignore[assignment]
@@ -75,22 +76,22 @@ class UserEditForm(forms.Form):
     phone = forms.CharField(label=_("手机"), max_length=20, required=False)
     email = forms.EmailField(label=_("电子邮箱"), required=False)
     is_active = forms.BooleanField(label=_("启用账号"), required=False,
-                                   help_text=_("停用后该账号不能登录,历史记录保留。"))
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+                                   help_text=_("停用后该账号不能登录，历史记录保留。"))
+    version = VersionField()
 
 
 class PasswordResetForm(PasswordPairMixin):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["password"].label = _("临时密码")
-        self.fields["password"].help_text = _("告知本人后,其下次登录时须改为自己的密码。")
+        self.fields["password"].help_text = _("告知本人后，其下次登录时须改为自己的密码。")
 
 
 class RoleAssignForm(forms.Form):
     role = forms.ChoiceField(label=_("角色"))
     anchor = forms.ChoiceField(
         label=_("数据范围起点"), required=False,
-        help_text=_("留空表示该用户所在单位。巡察办人员通常以本县(区)为起点,才能看到全县数据。"),
+        help_text=_("留空表示该用户所在单位。巡察办人员通常以本县（区）为起点，才能看到全县数据。"),
     )
 
     def __init__(self, *args: object, role_choices: list[tuple[str, str]] = (),  # type: ignore[assignment]
@@ -98,13 +99,13 @@ class RoleAssignForm(forms.Form):
                  **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["role"].choices = [("", _("请选择角色")), *role_choices]
-        self.fields["anchor"].choices = [("", _("(用户所在单位)")), *unit_choices]
+        self.fields["anchor"].choices = [("", _("（用户所在单位）")), *unit_choices]
 
 
 class RolePermissionsForm(forms.Form):
     permissions = forms.MultipleChoiceField(label=_("权限"), required=False,
                                             widget=forms.CheckboxSelectMultiple)
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = VersionField()
 
     def __init__(self, *args: object, permission_choices: list[tuple[str, str]] = (),  # type: ignore[assignment]
                  **kwargs: object) -> None:
@@ -120,6 +121,6 @@ TOKEN_EXPIRY_CHOICES = [
 
 class TokenCreateForm(forms.Form):
     name = forms.CharField(label=_("令牌名称"), max_length=60,
-                           help_text=_("写明用途,例如“市级平台数据对接”,便于日后识别和撤销。"))
+                           help_text=_("写明用途，例如“市级平台数据对接”，便于日后识别和撤销。"))
     expires = forms.ChoiceField(label=_("有效期"), choices=TOKEN_EXPIRY_CHOICES, required=False,
                                 initial="90")

@@ -79,3 +79,52 @@ def closed_on_time(tasks: QuerySet[RectificationTask]) -> QuerySet[Rectification
 
 def on_time_rate(tasks: QuerySet[RectificationTask]) -> Rate:
     return Rate(closed_on_time(tasks).count(), closed(tasks).count())
+
+
+# --- Leads (问题线索) -----------------------------------------------------------------------------
+# - 移交线索 (transferred): leads handed over to a receiving body.
+# - 成案率 (case rate): concluded leads that were filed as a case / concluded leads.
+# - 平均办结天数: days from transfer to conclusion, over concluded leads.
+# - 平均每轮线索数: leads / rounds that produced at least one inspection, by round kind.
+
+def leads_transferred(leads: QuerySet) -> QuerySet:
+    from xuncha.leads.models import LeadStage
+
+    return leads.exclude(stage=LeadStage.REGISTERED)
+
+
+def leads_concluded(leads: QuerySet) -> QuerySet:
+    from xuncha.leads.models import CONCLUDED_STAGES
+
+    return leads.filter(stage__in=CONCLUDED_STAGES)
+
+
+def leads_filed_as_case(leads: QuerySet) -> QuerySet:
+    return leads_concluded(leads).filter(case_filed_at__isnull=False)
+
+
+def case_rate(leads: QuerySet) -> Rate:
+    return Rate(leads_filed_as_case(leads).count(), leads_concluded(leads).count())
+
+
+def average_days_to_conclusion(leads: QuerySet) -> Decimal | None:
+    done = leads_concluded(leads).filter(transferred_at__isnull=False).values_list(
+        "transferred_at", "concluded_at")
+    days = [(c - t).total_seconds() / 86400 for t, c in done if c and t]
+    if not days:
+        return None
+    return Decimal(sum(days) / len(days)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def leads_per_round(leads: QuerySet, rounds: QuerySet) -> dict[str, dict[str, object]]:
+    """Average leads per round, by round kind (the 昆明 3.4× comparison of coordinated rounds)."""
+    from django.db.models import Count
+
+    out: dict[str, dict[str, object]] = {}
+    held = rounds.annotate(n=Count("inspections")).filter(n__gt=0)
+    for kind, n_rounds in held.values_list("kind").annotate(c=Count("id")).values_list("kind", "c"):
+        n_leads = leads.filter(inspection__round__kind=kind).count()
+        out[kind] = {"leads": n_leads, "rounds": n_rounds,
+                     "average": (Decimal(n_leads) / n_rounds).quantize(Decimal("0.01"))
+                     if n_rounds else None}
+    return out

@@ -174,16 +174,10 @@ def recommendation_send(*, actor: User, recommendation: Recommendation) -> Recom
     record(actor=actor, action="recommendation.send", obj=recommendation)
     from xuncha.notifications.services import notify
 
-    recipients = [a.user for a in _unit_people(recommendation.department)]
+    from xuncha.accounts.recipients import unit_people
+
+    recipients = unit_people(recommendation.department, ["unit_head", "unit_contact"])
     transaction.on_commit(lambda: notify(
         recipients=recipients, title=_("收到专项治理建议:%(t)s") % {"t": recommendation.title},
         body=recommendation.content[:500], category="task"))
     return recommendation
-
-
-def _unit_people(unit: Any) -> list[Any]:
-    from xuncha.accounts.models import RoleAssignment
-
-    return list(RoleAssignment.objects.filter(
-        user__unit=unit, user__is_active=True, role__code__in=["unit_head", "unit_contact"]
-    ).select_related("user"))

@@ -54,3 +54,34 @@ def lead_counts(*, user: User) -> dict[int, int]:
     qs = Lead.objects.filter(s.unit_q("unit"))
     return dict(qs.values_list("inspection_id").annotate(n=Count("id")).values_list(
         "inspection_id", "n"))
+
+
+def lead_tracking(*, user: User) -> list[dict[str, object]]:
+    """What the office follows for the leads it sent: stage, result, flags, overdue — no names,
+    no facts, no investigation notes (leads.track_lead within the office's scope)."""
+    perm = "leads.track_lead"
+    if perm not in scope.permissions_of(user):
+        return []
+    s = scope.scope_for(user, perm)
+    rows = (Lead.objects.filter(s.unit_q("unit"))
+            .select_related("unit", "inspection__round", "receiving_body")
+            .order_by("-transferred_at", "inspection_id", "number")
+            .only("id", "number", "stage", "priority", "fast_track", "fast_track_deadline",
+                  "escalation", "transferred_at", "concluded_at", "result_summary",
+                  "unit__name", "receiving_body__name", "inspection__round__number",
+                  "inspection__round__term_id"))
+    return [{"id": lead.pk, "number": lead.number, "unit": lead.unit.name,
+             "round": lead.inspection.round.number, "stage": lead.stage,
+             "stage_label": str(lead.get_stage_display()),
+             "receiving_body": lead.receiving_body.name if lead.receiving_body else "",
+             "priority": lead.priority, "fast_track": lead.fast_track,
+             "fast_track_deadline": lead.fast_track_deadline, "escalation": lead.escalation,
+             "transferred_at": lead.transferred_at, "concluded_at": lead.concluded_at,
+             "result": lead.result_summary, "overdue": lead.is_overdue()} for lead in rows]
+
+
+def lead_steps(*, user: User, lead: Lead) -> list[object]:
+    """The handling record (part of the investigation file): readers of the lead only."""
+    from xuncha.leads.models import LeadStep
+
+    return list(scope.visible(user, LeadStep).filter(lead=lead).select_related("handler"))

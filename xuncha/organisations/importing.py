@@ -20,7 +20,7 @@ from xuncha.audit.services import record
 from xuncha.core import spreadsheets as xl
 from xuncha.core.errors import PermissionDenied
 from xuncha.core.tree import subtree_q
-from xuncha.organisations.models import KIND_LEVEL, Unit, UnitKind
+from xuncha.organisations.models import KIND_LEVEL, Unit, UnitFunction, UnitKind
 from xuncha.organisations.services import set_path
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 SHEET = "单位"
 KIND_BY_LABEL = {str(label): value for value, label in UnitKind.choices}
+FUNCTION_BY_LABEL = {str(label): value for value, label in UnitFunction.choices if value}
 
 COLUMNS = (
     xl.Column("code", "机构代码", required=True, parse=xl.text(40), width=18,
@@ -43,6 +44,8 @@ COLUMNS = (
     xl.Column("sort_order", "排序", parse=xl.integer, width=8, help=_("整数,可选,越小越靠前。")),
     xl.Column("is_active", "启用", parse=xl.yes_no, choices=("是", "否"), width=8,
               help=_("是 / 否,留空为“是”。")),
+    xl.Column("function", "机构职能", choices=tuple(FUNCTION_BY_LABEL), width=10,
+              help=_("党委工作机关的职能:巡察办、纪委监委、组织部、督查室;其他单位留空。")),
 )
 HEADERS = [c.header for c in COLUMNS]
 
@@ -165,7 +168,7 @@ def _check_cycles(by_code: dict[str, xl.ParsedRow], reader: xl.SheetReader) -> N
 def _commit(actor: User, by_code: dict[str, xl.ParsedRow], existing: dict[str, Unit],
             filename: str) -> ImportResult:
     created = updated = unchanged = 0
-    fields = ("name", "short_name", "sort_order", "is_active")
+    fields = ("name", "short_name", "sort_order", "is_active", "function")
     done: dict[str, Unit] = {}
 
     def depth_of(code: str) -> int:
@@ -180,6 +183,7 @@ def _commit(actor: User, by_code: dict[str, xl.ParsedRow], existing: dict[str, U
             "name": v["name"], "short_name": v.get("short_name") or "",
             "sort_order": v.get("sort_order") or 0,
             "is_active": True if v.get("is_active") is None else v["is_active"],
+            "function": FUNCTION_BY_LABEL.get(v.get("function") or "", ""),
         }
         current = existing.get(code)
         if current is not None:
@@ -212,12 +216,13 @@ def export_units(*, user: User, root: Unit | None = None) -> bytes:
     if root is not None:
         qs = qs.filter(subtree_q(root.path))
     labels = dict(UnitKind.choices)
+    functions = dict(UnitFunction.choices)
 
     def rows() -> Any:
         for u in qs.iterator(chunk_size=2000):
             yield (u.code, u.name, u.short_name, str(labels[u.kind]),
                    u.parent.code if u.parent_id else "", u.sort_order,
-                   "是" if u.is_active else "否")
+                   "是" if u.is_active else "否", str(functions[u.function]) if u.function else "")
 
     record(actor=user, action="unit.export", object_type="organisations.unit",
            object_repr=root.name if root else _("全部可见单位"))

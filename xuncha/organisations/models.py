@@ -54,6 +54,17 @@ KIND_LEVEL: dict[str, int] = {
 }
 
 
+class UnitFunction(models.TextChoices):
+    """What a committee's working organ does, so the system can find "the county's discipline
+    commission" or "the county's inspection office" without guessing from names."""
+
+    NONE = "", _("一般单位")
+    INSPECTION_OFFICE = "inspection_office", _("巡察办")
+    DISCIPLINE = "discipline", _("纪委监委")
+    ORGANISATION = "organisation", _("组织部")
+    SUPERVISION = "supervision", _("督查室")
+
+
 class Unit(TimeStamped, Versioned):
     name = models.CharField(_("名称"), max_length=120)
     short_name = models.CharField(_("简称"), max_length=60, blank=True)
@@ -65,6 +76,8 @@ class Unit(TimeStamped, Versioned):
     )
     kind = models.CharField(_("类型"), max_length=20, choices=UnitKind.choices)
     level = models.PositiveSmallIntegerField(_("层级"), choices=UnitLevel.choices)
+    function = models.CharField(_("机构职能"), max_length=20, choices=UnitFunction.choices,
+                                default=UnitFunction.NONE, blank=True)
     parent = models.ForeignKey(
         "self", verbose_name=_("上级单位"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="children",
@@ -103,6 +116,10 @@ class Unit(TimeStamped, Versioned):
     @property
     def is_county(self) -> bool:
         return self.level == UnitLevel.COUNTY
+
+    def organ(self, function: str) -> Unit | None:
+        """This committee's working organ with ``function`` (e.g. its discipline commission)."""
+        return Unit.objects.filter(parent=self, function=function, is_active=True).first()
 
     def ancestor_ids(self) -> list[int]:
         from xuncha.core.tree import path_ids
@@ -153,6 +170,9 @@ class CommitteeRules(TimeStamped, Versioned):
     monthly_due_day = models.PositiveSmallIntegerField(
         _("月报截止日"), default=5, help_text=_("次月几日前报送上月情况。"))
     survey_min_answers = models.PositiveSmallIntegerField(_("测评结果最少份数"), default=5)
+    lead_fast_track_days = models.PositiveSmallIntegerField(_("快查快处时限(天)"), default=30)
+    lead_disposal_days = models.PositiveSmallIntegerField(
+        _("线索受理后提出处置意见时限(天)"), default=30)
     plan_reviewers = models.CharField(
         _("方案审核单位"), max_length=60, default="office,discipline,organisation",
         help_text=_("须全部同意方案才审定:office 巡察办, discipline 纪委监委, organisation 组织部。"))

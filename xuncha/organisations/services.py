@@ -21,7 +21,7 @@ from xuncha.organisations.models import KIND_LEVEL, Term, Unit, UnitKind, UnitLe
 if TYPE_CHECKING:
     from xuncha.accounts.models import User
 
-UNIT_FIELDS = ("name", "short_name", "code", "kind", "sort_order", "is_active")
+UNIT_FIELDS = ("name", "short_name", "code", "kind", "sort_order", "is_active", "function")
 
 
 def _validation_failed(exc: ValidationError) -> ValidationFailed:
@@ -64,7 +64,7 @@ def check_parent(kind: str, parent: Unit | None) -> None:
 @transaction.atomic
 def unit_create(
     *, actor: User, parent: Unit | None, name: str, code: str, kind: str,
-    short_name: str = "", sort_order: int = 0, is_active: bool = True,
+    short_name: str = "", sort_order: int = 0, is_active: bool = True, function: str = "",
 ) -> Unit:
     """Adds a unit under ``parent``; the actor must manage units over the parent."""
     if parent is None:
@@ -79,7 +79,7 @@ def unit_create(
     check_parent(kind, parent)
     unit = Unit(parent=parent, name=name.strip(), short_name=short_name.strip(),
                 code=code.strip(), kind=kind, level=KIND_LEVEL[kind], sort_order=sort_order,
-                is_active=is_active)
+                is_active=is_active, function=function)
     try:
         unit.full_clean(exclude=["path", "county"])
     except ValidationError as exc:

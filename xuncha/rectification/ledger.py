@@ -126,9 +126,9 @@ def task_request_closure(*, actor: User, task: RectificationTask, note: str) -> 
     if not note.strip():
         raise ValidationFailed(_("请简要说明整改完成情况。"), details=[{"field": "note", "message": ""}])
     task = _change(actor, task, "request_closure", "task.request_closure", {"note": note.strip()})
-    from xuncha.rectification.plans import _plan_recipients
+    from xuncha.accounts.recipients import role_holders_over
 
-    users = _plan_recipients(task.plan, ["office_director", "office_staff"])
+    users = role_holders_over(task.unit, ["office_director", "office_staff"])
     from xuncha.notifications.services import notify
 
     transaction.on_commit(lambda: notify(

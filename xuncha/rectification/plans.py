@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from xuncha.accounts import scope
-from xuncha.accounts.models import RoleAssignment
+from xuncha.accounts.recipients import role_holders_over, unit_people
 from xuncha.audit.chain import sm3_hex
 from xuncha.audit.services import diff, record
 from xuncha.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -407,21 +407,11 @@ def snapshot_compare(old: PlanSnapshot, new: PlanSnapshot) -> list[dict[str, Any
     return rows
 
 
-def _plan_recipients(plan: RectificationPlan, codes: list[str]) -> list[Any]:
-    out = []
-    for a in RoleAssignment.objects.filter(role__code__in=codes, user__is_active=True) \
-            .select_related("user", "user__unit", "anchor"):
-        anchor = a.anchor or a.user.unit
-        if plan.unit.path.startswith(anchor.path):
-            out.append(a.user)
-    return out
-
-
 def _notify_reviewers(plan: RectificationPlan, title: str, key: str) -> None:
     from xuncha.notifications.services import notify
 
-    users = _plan_recipients(plan, ["office_director", "office_staff", "discipline_handler",
-                                    "organisation_dept"])
+    users = role_holders_over(plan.unit, ["office_director", "office_staff",
+                                          "discipline_handler", "organisation_dept"])
     transaction.on_commit(lambda: notify(recipients=users, title=title, category="task",
                                          link=f"/rectification/plans/{plan.pk}/", dedupe_key=key))
 
@@ -429,9 +419,7 @@ def _notify_reviewers(plan: RectificationPlan, title: str, key: str) -> None:
 def _notify_unit(plan: RectificationPlan, title: str, key: str) -> None:
     from xuncha.notifications.services import notify
 
-    users = [a.user for a in RoleAssignment.objects.filter(
-        role__code__in=["unit_head", "unit_contact"], user__unit=plan.unit,
-        user__is_active=True).select_related("user")]
+    users = unit_people(plan.unit, ["unit_head", "unit_contact"])
     transaction.on_commit(lambda: notify(recipients=users, title=title, category="task",
                                          link=f"/rectification/plans/{plan.pk}/", dedupe_key=key))
 

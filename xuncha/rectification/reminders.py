@@ -15,7 +15,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuncha.accounts.models import RoleAssignment
+from xuncha.accounts.recipients import role_holders_over, unit_people
 from xuncha.notifications.models import Category
 from xuncha.notifications.services import notify
 from xuncha.organisations.rules import rules_for
@@ -34,19 +34,11 @@ class ReminderRun:
 
 
 def _unit_people(unit_id: int, codes: list[str]) -> list[Any]:
-    return [a.user for a in RoleAssignment.objects.filter(
-        role__code__in=codes, user__unit_id=unit_id, user__is_active=True).select_related("user")]
+    return unit_people(unit_id, codes)
 
 
 def _office_people(task: RectificationTask) -> list[Any]:
-    out = []
-    for a in RoleAssignment.objects.filter(role__code__in=["office_director", "office_staff"],
-                                           user__is_active=True).select_related("user", "anchor",
-                                                                                "user__unit"):
-        anchor = a.anchor or a.user.unit
-        if task.unit.path.startswith(anchor.path):
-            out.append(a.user)
-    return out
+    return role_holders_over(task.unit, ["office_director", "office_staff"])
 
 
 def send_reminders(today: date | None = None) -> ReminderRun:

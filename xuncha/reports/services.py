@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuncha.accounts import scope
-from xuncha.accounts.models import RoleAssignment
+from xuncha.accounts.recipients import role_holders_over, unit_people
 from xuncha.audit.chain import sm3_hex
 from xuncha.audit.services import record
 from xuncha.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -313,20 +313,11 @@ def feedback_sign(*, actor: User, feedback: FeedbackList, expected_hash: str) ->
 # --- Recipients -----------------------------------------------------------------------------------
 
 def _people_with(inspection: Inspection, role_codes: list[str]) -> list[Any]:
-    """Holders of these roles whose scope covers the inspected unit."""
-    out = []
-    for a in RoleAssignment.objects.filter(role__code__in=role_codes, user__is_active=True) \
-            .select_related("user", "user__unit", "anchor", "role"):
-        anchor = a.anchor or a.user.unit
-        if inspection.unit.path.startswith(anchor.path):
-            out.append(a.user)
-    return out
+    return role_holders_over(inspection.unit, role_codes)
 
 
 def _people_in_unit(inspection: Inspection) -> list[Any]:
-    return [a.user for a in RoleAssignment.objects.filter(
-        role__code__in=["unit_head", "unit_contact"], user__unit=inspection.unit,
-        user__is_active=True).select_related("user")]
+    return unit_people(inspection.unit, ["unit_head", "unit_contact"])
 
 
 def _people_on_team(inspection: Inspection) -> list[Any]:
