@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "xuncha.rectification",
     "xuncha.outcomes",
     "xuncha.reporting",
+    "xuncha.evaluation",
+    "xuncha.surveys",
     "xuncha.web",
     "xuncha.demo",
 ]

@@ -40,8 +40,15 @@ def _enqueue_reminders() -> object:
     return daily_reminders.enqueue()
 
 
+def _enqueue_visit_notices() -> object:
+    from xuncha.evaluation.tasks import visit_notices
+
+    return visit_notices.enqueue()
+
+
 JOBS: tuple[Job, ...] = (
     Job("daily_reminders", 7, _enqueue_reminders),
+    Job("visit_notices", 8, _enqueue_visit_notices),
 )
 
 

@@ -47,6 +47,7 @@ class ProblemOrigin(models.TextChoices):
     PUSHED = "pushed", _("共性问题推送")
     REQUIREMENT = "requirement", _("上级新要求")
     SELF = "self", _("自查发现")
+    INQUIRY = "inquiry", _("质询会交办")
 
 
 class ProblemState(models.TextChoices):

@@ -7,6 +7,9 @@ from django.tasks import task
 
 @task()
 def daily_reminders() -> dict[str, int]:
+    from xuncha.leads.handling import lead_reminders
     from xuncha.rectification.reminders import send_reminders
 
-    return send_reminders().sent
+    sent = send_reminders().sent
+    sent["leads"] = lead_reminders()
+    return sent

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SurveysConfig(AppConfig):
+    name = "xuncha.surveys"
+    label = "surveys"
+    verbose_name = _("满意度测评")
+
+    def ready(self) -> None:
+        from xuncha.surveys import access
+
+        access.register()
