@@ -100,3 +100,20 @@ def test_outcomes_and_returns_through_the_api(world, client_for):
         f"/api/v1/returns/city-overview?city_id={world.units['city'].pk}"
         f"&month={date.today().replace(day=1)}").json()
     assert {x["county"]: x["submitted"] for x in rows} == {"东湖区": True, "西山县": False}
+
+
+def test_anonymous_survey_answer_through_the_api(world, client):
+    from tests.evaluation.helpers import planned_evaluation
+    from xuncha.surveys import services
+
+    ev = planned_evaluation(world)
+    s = services.survey_open(actor=world.east_office, evaluation=ev)
+    code = services.codes_issue(actor=world.east_office, survey=s, count=1)[0]
+    q = client.get(f"/api/v1/public/surveys/{s.slug}")
+    assert q.status_code == 200 and len(q.json()["questions"]) == 7
+    body = {"code": code, "answers": {"1": "知道", "2": "满意", "3": "满意", "4": "满意",
+                                      "5": "满意", "6": "满意"}}
+    assert post(client, f"/api/v1/public/surveys/{s.slug}/answers", body).status_code == 201
+    again = post(client, f"/api/v1/public/surveys/{s.slug}/answers", body)
+    assert again.status_code == 422 and "已经使用过" in again.json()["message"]
+    assert client.get(f"/api/v1/surveys/{s.pk}/results").status_code == 401

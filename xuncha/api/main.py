@@ -23,9 +23,8 @@ class TokenAuth(HttpBearer):
     openapi_scheme = "bearer"
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from xuncha.accounts.services import token_authenticate
-
         from xuncha.accounts.security import needs_otp_setup, password_expired
+        from xuncha.accounts.services import token_authenticate
 
         user = token_authenticate(token)
         if user is None:
@@ -123,15 +122,17 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _mount() -> None:
     from xuncha.accounts.api import router as accounts_router
     from xuncha.audit.api import router as audit_router
-    from xuncha.notifications.api import router as notifications_router
+    from xuncha.evaluation.api import router as evaluation_router
     from xuncha.findings.api import router as findings_router
     from xuncha.inspections.api import router as inspections_router
     from xuncha.leads.api import router as leads_router
+    from xuncha.notifications.api import router as notifications_router
     from xuncha.organisations.api import router as organisations_router
     from xuncha.outcomes.api import router as outcomes_router
     from xuncha.rectification.api import router as rectification_router
     from xuncha.reporting.api import router as reporting_router
     from xuncha.reports.api import router as reports_router
+    from xuncha.surveys.api import router as surveys_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", organisations_router)
@@ -144,6 +145,8 @@ def _mount() -> None:
     api.add_router("/", rectification_router)
     api.add_router("/", outcomes_router)
     api.add_router("/", reporting_router)
+    api.add_router("/", evaluation_router)
+    api.add_router("/", surveys_router)
 
 
 _mount()
