@@ -4,6 +4,8 @@ import pytest
 
 from tests.world import PASSWORD, World, build_world
 
+pytest_plugins = ["tests.browser_support"]
+
 
 @pytest.fixture
 def world(db: object) -> World:

@@ -101,7 +101,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -215,7 +214,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # --- Internationalisation: the UI is Simplified Chinese, code is English ---
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# One language: a browser asking for English must not get Django's own messages in English
+# next to ours in Chinese.
+LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "xuncha" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -240,7 +241,9 @@ STORAGES = {
 }
 # Uploads live outside static and are served only through authorised views.
 MEDIA_ROOT = DATA_DIR / "uploads"
-MEDIA_URL = None
+# Never served by URL: uploads go out only through the authorised download view. Django's test
+# server needs a non-empty value, so it is a path no route answers.
+MEDIA_URL = "/_uploads-not-served/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 XUNCHA_IMPORT_MAX_BYTES = env_int("XUNCHA_IMPORT_MAX_BYTES", 5 * 1024 * 1024)

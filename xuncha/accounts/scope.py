@@ -202,18 +202,21 @@ def visibility_q(user: User, model: type[models.Model], perm: str | None = None)
         assert res.owner_field, f"{res.label}: a personal resource names its owner field"
         return Q(**{res.owner_field: user.pk})
     needed = perm or res.view_perm
+    everything = False
     if needed is not None and needed not in permissions_of(user):
         q = Q(pk__in=[])
     else:
         scope = scope_for(user, needed)
+        # Q() means "no restriction", and Q() | X is X in Django: "everything" is kept apart.
+        everything = scope.everything
         q = scope.unit_q(res.unit_field) if res.unit_field is not None else Q(pk__in=[])
         if scope.own_records and res.own_q is not None:
             q |= res.own_q(user)
         elif scope.own_records and res.owner_field:
             q |= Q(**{res.owner_field: user.pk})
-        if scope.everything and res.unit_field is None:
-            q = Q()
-    if res.extra is not None:
+    if everything:
+        q = Q()
+    elif res.extra is not None:
         q |= res.extra(user)
     if res.restrict is not None:
         q &= res.restrict(user)

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Permission
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,12 +41,13 @@ from xuncha.core.errors import AppError, Conflict, PermissionDenied, ValidationF
 from xuncha.organisations.forms import unit_options
 from xuncha.organisations.selectors import unit_get
 from xuncha.web.forms import apply_service_errors, conflict_context, paginate, posted
+from xuncha.web.http import AuthedRequest
 
 USER_FIELDS = ("name", "post", "phone", "email", "is_active")
 
 
 @login_required
-def placeholder(request: HttpRequest) -> HttpResponse:
+def placeholder(request: AuthedRequest) -> HttpResponse:
     """Kept for routes of later stages that have no page yet."""
     return redirect("web:home")
 
@@ -73,7 +74,7 @@ def _role_filter_choices(user: Any) -> list[tuple[str, str]]:
 
 
 @login_required
-def users(request: HttpRequest) -> HttpResponse:
+def users(request: AuthedRequest) -> HttpResponse:
     me = request.user
     require(me, "accounts.view_user")
     form = UserFilterForm(request.GET or None, unit_choices=unit_options(me),
@@ -98,7 +99,7 @@ def users(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_detail(request: AuthedRequest, user_id: int) -> HttpResponse:
     me = request.user
     target = selectors.user_get(user=me, user_id=user_id)
     assignments = (
@@ -116,7 +117,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @login_required
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthedRequest) -> HttpResponse:
     me = request.user
     require(me, "accounts.manage_user")
     choices = unit_options(me, "accounts.manage_user", is_active=True)
@@ -142,7 +143,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_edit(request: AuthedRequest, user_id: int) -> HttpResponse:
     me = request.user
     target = selectors.user_get(user=me, user_id=user_id)
     require(me, "accounts.manage_user", target.unit)
@@ -168,7 +169,7 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @login_required
-def user_reset_password(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_reset_password(request: AuthedRequest, user_id: int) -> HttpResponse:
     me = request.user
     target = selectors.user_get(user=me, user_id=user_id)
     require(me, "accounts.manage_user", target.unit)
@@ -188,7 +189,7 @@ def user_reset_password(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @login_required
-def role_assign(request: HttpRequest, user_id: int) -> HttpResponse:
+def role_assign(request: AuthedRequest, user_id: int) -> HttpResponse:
     me = request.user
     target = selectors.user_get(user=me, user_id=user_id)
     require(me, "accounts.manage_role", target.unit)
@@ -215,7 +216,7 @@ def role_assign(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def role_revoke(request: HttpRequest, assignment_id: int) -> HttpResponse:
+def role_revoke(request: AuthedRequest, assignment_id: int) -> HttpResponse:
     me = request.user
     assignment = selectors.assignment_get(user=me, assignment_id=assignment_id)
     target_id, role_name = assignment.user_id, assignment.role.name
@@ -273,7 +274,7 @@ def _grouped(perms: list[Permission], checked: set[str] | None = None) -> list[d
 
 
 @login_required
-def roles(request: HttpRequest) -> HttpResponse:
+def roles(request: AuthedRequest) -> HttpResponse:
     me = request.user
     require(me, "accounts.view_role")
     holders = dict(
@@ -288,7 +289,7 @@ def roles(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def role_detail(request: HttpRequest, role_id: int) -> HttpResponse:
+def role_detail(request: AuthedRequest, role_id: int) -> HttpResponse:
     me = request.user
     role = selectors.role_get(user=me, role_id=role_id)
     perms = list(role.permissions.select_related("content_type"))
@@ -304,7 +305,7 @@ def role_detail(request: HttpRequest, role_id: int) -> HttpResponse:
 
 
 @login_required
-def role_permissions(request: HttpRequest, role_id: int) -> HttpResponse:
+def role_permissions(request: AuthedRequest, role_id: int) -> HttpResponse:
     me = request.user
     role = selectors.role_get(user=me, role_id=role_id)
     require(me, "accounts.manage_role")
@@ -364,7 +365,7 @@ def _has_validator(name: str) -> bool:
 
 
 @login_required
-def policy(request: HttpRequest) -> HttpResponse:
+def policy(request: AuthedRequest) -> HttpResponse:
     require(request.user, "accounts.manage_role")
     hasher = settings.PASSWORD_HASHERS[0].rsplit(".", 1)[-1].replace("PasswordHasher", "")
     return render(request, "accounts/policy.html", {
@@ -387,7 +388,7 @@ def policy(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     # One's own account, whatever the role: not a scoped read (a unit contact has no view_user).
     me = request.user
     assignments = me.assignments.select_related("role", "anchor").order_by("id")
@@ -403,7 +404,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthedRequest) -> HttpResponse:
     me = request.user
     form = TokenCreateForm(posted(request))
     raw = None
@@ -425,7 +426,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     me = request.user
     token = selectors.token_get(user=me, token_id=token_id)
     services.token_revoke(actor=me, token=token)

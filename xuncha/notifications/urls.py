@@ -1,8 +1,11 @@
 from django.urls import path
 
-from xuncha.accounts.views import placeholder
+from xuncha.notifications import views
 
 app_name = "notifications"
 urlpatterns = [
-    path("", placeholder, name="inbox"),
+    path("", views.inbox, name="inbox"),
+    path("read-all/", views.mark_all_read, name="mark_all_read"),
+    path("<int:notification_id>/read/", views.mark_read, name="mark_read"),
+    path("<int:notification_id>/open/", views.open_link, name="open"),
 ]

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.accounts.scope import visible
-from xuncha.organisations.models import KIND_LEVEL, Unit, UnitKind, UnitLevel
+from xuncha.organisations.models import KIND_LEVEL, Unit, UnitFunction, UnitKind, UnitLevel
 from xuncha.web.forms import VersionField
 
 if TYPE_CHECKING:
@@ -73,6 +73,10 @@ class UnitForm(forms.Form):
     code = forms.CharField(label=_("机构代码"), max_length=40,
                            help_text=_("本系统内唯一，例如统一社会信用代码或内部编码。"))
     kind = forms.ChoiceField(label=_("类型"), choices=UnitKind.choices)
+    function = forms.ChoiceField(
+        label=_("机构职能"), choices=UnitFunction.choices, required=False,
+        help_text=_("党委工作机关请注明职能，系统据此找到本县（区）的巡察办、纪委监委等。"),
+    )
     sort_order = forms.IntegerField(label=_("排序"), initial=0, required=False,
                                     help_text=_("同级单位按此数字从小到大排列。"))
     is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)

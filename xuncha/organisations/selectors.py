@@ -39,32 +39,34 @@ def unit_get(*, user: User, unit_id: int) -> Unit:
     return get_visible(user, Unit.objects.select_related("parent", "county"), pk=unit_id)
 
 
+def _with_visible_child_counts(user: User, units: list[Unit]) -> list[Unit]:
+    """Counts only the children the user may see: the tree must not reveal hidden subunits."""
+    counts = dict(visible(user, Unit).filter(parent__in=[u.pk for u in units])
+                  .values_list("parent_id").annotate(n=Count("id")))
+    for u in units:
+        u.child_count = counts.get(u.pk, 0)  # type: ignore[attr-defined]
+    return units
+
+
 def unit_roots(*, user: User) -> list[Unit]:
     """The topmost visible units: those whose parent the user cannot see."""
     units = visible(user, Unit).only("id", "path", "parent_id")
     ids = set(units.values_list("id", flat=True)) if units.count() < 2000 else None
     if ids is not None:
         roots = [u for u in units if u.parent_id not in ids]
-        return list(
-            Unit.objects.filter(pk__in=[u.pk for u in roots])
-            .annotate(child_count=Count("children"))
-            .order_by("path")
-        )
+        return _with_visible_child_counts(
+            user, list(Unit.objects.filter(pk__in=[u.pk for u in roots]).order_by("path")))
     # Large scopes: the shortest paths are the roots.
     first = units.order_by("depth").first()
     if first is None:
         return []
-    return list(
-        visible(user, Unit).filter(depth=first.depth).annotate(child_count=Count("children"))
-        .order_by("path")
-    )
+    return _with_visible_child_counts(
+        user, list(visible(user, Unit).filter(depth=first.depth).order_by("path")))
 
 
 def unit_children(*, user: User, parent: Unit) -> list[Unit]:
-    return list(
-        visible(user, Unit).filter(parent=parent)
-        .annotate(child_count=Count("children")).order_by("sort_order", "path")
-    )
+    return _with_visible_child_counts(
+        user, list(visible(user, Unit).filter(parent=parent).order_by("sort_order", "path")))
 
 
 def unit_ancestors(*, user: User, unit: Unit) -> list[Unit]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -33,9 +33,10 @@ from xuncha.organisations.forms import (
 )
 from xuncha.organisations.models import Unit, UnitLevel
 from xuncha.web.forms import apply_service_errors, conflict_context, paginate, posted, uploaded
+from xuncha.web.http import AuthedRequest
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-UNIT_FIELDS = ("name", "short_name", "code", "kind", "sort_order", "is_active")
+UNIT_FIELDS = ("name", "short_name", "code", "kind", "function", "sort_order", "is_active")
 TERM_FIELDS = ("name", "start_date", "end_date")
 
 
@@ -49,7 +50,7 @@ def _ancestor_names(user: Any, units: list[Unit]) -> dict[int, str]:
 
 
 @login_required
-def tree(request: HttpRequest) -> HttpResponse:
+def tree(request: AuthedRequest) -> HttpResponse:
     require(request.user, "organisations.view_unit")
     form = UnitFilterForm(request.GET or None)
     context: dict[str, Any] = {"form": form}
@@ -83,7 +84,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def children(request: HttpRequest, unit_id: int) -> HttpResponse:
+def children(request: AuthedRequest, unit_id: int) -> HttpResponse:
     """The next level of the tree, fetched by htmx when a node is opened."""
     parent = selectors.unit_get(user=request.user, unit_id=unit_id)
     units = selectors.unit_children(user=request.user, parent=parent)
@@ -91,7 +92,7 @@ def children(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @login_required
-def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_detail(request: AuthedRequest, unit_id: int) -> HttpResponse:
     from xuncha.accounts.selectors import user_list
 
     user = request.user
@@ -119,7 +120,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @login_required
-def unit_create(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
+def unit_create(request: AuthedRequest, unit_id: int | None = None) -> HttpResponse:
     """A child of ``unit_id``, or a top-level unit (only for an all-scope administrator)."""
     user = request.user
     parent = selectors.unit_get(user=user, unit_id=unit_id) if unit_id is not None else None
@@ -142,7 +143,7 @@ def unit_create(request: HttpRequest, unit_id: int | None = None) -> HttpRespons
 
 
 @login_required
-def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_edit(request: AuthedRequest, unit_id: int) -> HttpResponse:
     user = request.user
     unit = selectors.unit_get(user=user, unit_id=unit_id)
     require(user, "organisations.manage_unit", unit)
@@ -175,13 +176,13 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @login_required
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthedRequest) -> HttpResponse:
     require(request.user, "organisations.import_unit")
     return _xlsx(importing.template_workbook(), _("组织机构导入模板.xlsx"))
 
 
 @login_required
-def import_units(request: HttpRequest) -> HttpResponse:
+def import_units(request: AuthedRequest) -> HttpResponse:
     """All or nothing: on any error, every error is listed and nothing is imported."""
     require(request.user, "organisations.import_unit")
     form = ImportForm(posted(request), uploaded(request))
@@ -197,8 +198,12 @@ def import_units(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc.message)
             summary = exc.message
         else:
-            messages.success(request, _("导入完成：新增 %(c)d 个单位，更新 %(u)d 个单位。")
-                             % {"c": result.created, "u": result.updated})
+            summary = _("导入完成：新增 %(c)d 个单位，更新 %(u)d 个单位。") % {
+                "c": result.created, "u": result.updated}
+            unchanged = getattr(result, "unchanged", 0)
+            if unchanged:
+                summary += _("另有 %(n)d 个单位与系统中一致，未作修改。") % {"n": unchanged}
+            messages.success(request, summary)
             return redirect("organisations:tree")
     else:
         summary = ""
@@ -208,7 +213,7 @@ def import_units(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export_units(request: HttpRequest) -> HttpResponse:
+def export_units(request: AuthedRequest) -> HttpResponse:
     require(request.user, "organisations.view_unit")
     root = None
     if request.GET.get("root"):
@@ -241,7 +246,7 @@ def _term_units(user: Any) -> list[tuple[str, str]]:
 
 
 @login_required
-def terms(request: HttpRequest) -> HttpResponse:
+def terms(request: AuthedRequest) -> HttpResponse:
     user = request.user
     require(user, "organisations.view_term")
     today = timezone.localdate()
@@ -259,7 +264,7 @@ def terms(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def term_create(request: HttpRequest) -> HttpResponse:
+def term_create(request: AuthedRequest) -> HttpResponse:
     user = request.user
     require(user, "organisations.manage_term")
     initial = {"unit": request.GET.get("unit", "")}
@@ -280,7 +285,7 @@ def term_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def term_edit(request: HttpRequest, term_id: int) -> HttpResponse:
+def term_edit(request: AuthedRequest, term_id: int) -> HttpResponse:
     user = request.user
     term = selectors.term_get(user=user, term_id=term_id)
     require(user, "organisations.manage_term", term.unit)

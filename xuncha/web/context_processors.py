@@ -13,9 +13,15 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     from xuncha.notifications.services import unread_count
     from xuncha.web.navigation import navigation_for
 
-    roles = [a.role.name for a in user.assignments.select_related("role")]
+    roles = [a.role.name for a in user.assignments.select_related("role").order_by("id")]
+    unread = unread_count(user)
+    sections = navigation_for(user, request.path)
+    for section in sections:
+        for item in section["items"]:  # type: ignore[attr-defined]
+            if item["url_name"] == "notifications:inbox" and unread:
+                item["badge"] = unread if unread < 100 else "99+"
     return {
-        "nav_sections": navigation_for(user, request.path),
-        "shell_roles": roles,
-        "shell_unread": unread_count(user),
+        "nav_sections": sections,
+        "shell_roles": list(dict.fromkeys(roles)),
+        "shell_unread": unread,
     }
