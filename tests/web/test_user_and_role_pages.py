@@ -311,3 +311,24 @@ def test_policy_page_shows_the_policy_in_force(client_for, settings):
 def test_policy_page_is_for_the_security_administrator_only(client_for):
     assert client_for("sysadmin").get("/accounts/policy/").status_code == 403
     assert client_for("east_office").get("/accounts/policy/").status_code == 403
+
+
+def test_security_admin_creates_a_custom_role_copied_from_another(client_for):
+    source = Role.objects.get(code="unit_contact")
+    c = client_for("secadmin")
+    assert c.get("/accounts/roles/new/").status_code == 200
+    r = c.post("/accounts/roles/new/", {"name": "街道整改专班", "code": "street_task_force",
+                                       "data_scope": "subtree", "copy_from": str(source.pk)})
+    assert r.status_code == 302
+    role = Role.objects.get(code="street_task_force")
+    assert set(role.permissions.all()) == set(source.permissions.all())
+    bad = c.post("/accounts/roles/new/", {"name": "街道整改专班", "code": "Bad Code!",
+                                         "data_scope": "subtree"})
+    assert bad.status_code == 422
+    html = bad.content.decode()
+    assert "角色代码只能用" in html and "角色名称已被使用" in html
+
+
+def test_only_the_security_admin_creates_roles(client_for):
+    for who in ("sysadmin", "auditor", "east_director"):
+        assert client_for(who).get("/accounts/roles/new/").status_code in (403, 404)

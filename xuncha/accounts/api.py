@@ -96,6 +96,14 @@ class RoleOut(Schema):
         )
 
 
+class RoleIn(Schema):
+    code: str = Field(min_length=2, max_length=40)
+    name: str = Field(min_length=1, max_length=60)
+    data_scope: str
+    description: str = ""
+    copy_from_id: int | None = None
+
+
 class RolePermissionsIn(Schema):
     version: int
     permissions: list[str]
@@ -189,6 +197,15 @@ def revoke_role(request: HttpRequest, assignment_id: int) -> Status[None]:
 @router.get("/roles", response={200: list[RoleOut], **ERRORS}, summary="角色列表")
 def list_roles(request: HttpRequest) -> object:
     return list(selectors.role_list(user=request.user))
+
+
+@router.post("/roles", response={201: RoleOut, **ERRORS}, summary="新建自定义角色")
+def create_role(request: HttpRequest, payload: RoleIn) -> Status[object]:
+    source = selectors.role_get(user=request.user, role_id=payload.copy_from_id) \
+        if payload.copy_from_id else None
+    return Status(201, services.role_create(actor=request.user, code=payload.code,
+                                            name=payload.name, data_scope=payload.data_scope,
+                                            description=payload.description, copy_from=source))
 
 
 @router.get("/roles/{role_id}", response={200: RoleOut, **ERRORS}, summary="角色详情")

@@ -9,7 +9,7 @@ from xuncha.web.forms import VersionField
 
 __all__ = [
     "LoginForm", "PasswordChangeForm", "PasswordResetForm", "RoleAssignForm",
-    "RolePermissionsForm", "TokenCreateForm", "UserCreateForm", "UserEditForm", "UserFilterForm",
+    "RoleCreateForm", "RolePermissionsForm", "TokenCreateForm", "UserCreateForm", "UserEditForm", "UserFilterForm",
 ]
 
 
@@ -100,6 +100,25 @@ class RoleAssignForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["role"].choices = [("", _("请选择角色")), *role_choices]
         self.fields["anchor"].choices = [("", _("（用户所在单位）")), *unit_choices]
+
+
+class RoleCreateForm(forms.Form):
+    name = forms.CharField(label=_("角色名称"), max_length=60)
+    code = forms.CharField(label=_("角色代码"), max_length=40,
+                           help_text=_("小写字母、数字和下划线,例如 street_office。创建后不能修改。"))
+    data_scope = forms.ChoiceField(label=_("数据范围"))
+    copy_from = forms.ChoiceField(label=_("复制权限自"), required=False,
+                                  help_text=_("从已有业务角色复制权限,创建后再调整。"))
+    description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(
+        attrs={"rows": 3}))
+
+    def __init__(self, *args: object, role_choices: list[tuple[str, str]] = (),  # type: ignore[assignment]
+                 **kwargs: object) -> None:
+        from xuncha.accounts.models import DataScope
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["data_scope"].choices = DataScope.choices
+        self.fields["copy_from"].choices = [("", _("(不复制)")), *role_choices]
 
 
 class RolePermissionsForm(forms.Form):

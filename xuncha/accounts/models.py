@@ -112,6 +112,9 @@ class Role(TimeStamped, Versioned):
         Permission, verbose_name=_("权限"), blank=True, related_name="xuncha_roles"
     )
     is_builtin = models.BooleanField(_("内置"), default=False)
+    # The permissions the code last gave this built-in role; upgrades apply only the difference,
+    # so what a security administrator changed by hand survives them.
+    synced_permissions = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("角色")

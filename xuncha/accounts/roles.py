@@ -131,7 +131,12 @@ BUILTIN_ROLES: tuple[RoleDef, ...] = (
 
 
 def sync_builtin_roles() -> None:
-    """Creates or updates the built-in roles and their permissions (idempotent)."""
+    """Creates the built-in roles and brings their permissions up to date (idempotent).
+
+    A three-way merge: permissions the code added since the last sync are granted, those the code
+    dropped are withdrawn, and changes a security administrator made by hand are kept. The three
+    administrator roles are always exactly what the code says (三员分立 depends on it).
+    """
     from django.contrib.auth.models import Permission
 
     from xuncha.accounts.models import Role
@@ -141,12 +146,24 @@ def sync_builtin_roles() -> None:
         for p in Permission.objects.select_related("content_type")
     }
     for d in BUILTIN_ROLES:
-        role, _created = Role.objects.update_or_create(
+        missing = [c for c in d.permissions if c not in by_code]
+        if missing:
+            raise LookupError(f"role {d.code}: unknown permissions {missing}")
+        role, created = Role.objects.get_or_create(
             code=d.code,
             defaults={"name": d.name, "data_scope": d.data_scope, "admin_kind": d.admin_kind,
                       "description": d.description, "is_builtin": True},
         )
-        missing = [c for c in d.permissions if c not in by_code]
-        if missing:
-            raise LookupError(f"role {d.code}: unknown permissions {missing}")
-        role.permissions.set([by_code[c] for c in d.permissions])
+        desired = set(d.permissions)
+        if created or d.admin_kind:
+            target = desired
+        else:
+            current = {f"{p.content_type.app_label}.{p.codename}"
+                       for p in role.permissions.select_related("content_type")}
+            last = set(role.synced_permissions or [])
+            target = (current | (desired - last)) - (last - desired)
+        role.permissions.set([by_code[c] for c in sorted(target)])
+        role.synced_permissions = sorted(desired)
+        role.admin_kind = d.admin_kind
+        role.is_builtin = True
+        role.save(update_fields=["synced_permissions", "admin_kind", "is_builtin", "updated_at"])

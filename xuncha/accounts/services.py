@@ -224,6 +224,39 @@ def role_set_permissions(
     return role
 
 
+@transaction.atomic
+def role_create(*, actor: User, code: str, name: str, data_scope: str, description: str = "",
+                copy_from: Role | None = None) -> Role:
+    """The security administrator adds a committee's own role, optionally starting from the
+    permissions of an existing business role. Administrator roles cannot be copied."""
+    from xuncha.accounts.models import DataScope
+
+    scope.require(actor, "accounts.manage_role")
+    errors = []
+    code, name = code.strip().lower(), name.strip()
+    if not code or not code.replace("_", "").isalnum() or not code.isascii():
+        errors.append({"field": "code", "message": _("角色代码只能用小写字母、数字和下划线。")})
+    elif Role.objects.filter(code=code).exists():
+        errors.append({"field": "code", "message": _("角色代码已被使用。")})
+    if not name:
+        errors.append({"field": "name", "message": _("请填写角色名称。")})
+    elif Role.objects.filter(name=name).exists():
+        errors.append({"field": "name", "message": _("角色名称已被使用。")})
+    if data_scope not in DataScope.values:
+        errors.append({"field": "data_scope", "message": _("请选择数据范围。")})
+    if copy_from is not None and copy_from.admin_kind:
+        errors.append({"field": "copy_from", "message": _("三员角色不能复制。")})
+    if errors:
+        raise ValidationFailed("；".join(e["message"] for e in errors), details=errors)
+    role = Role.objects.create(code=code, name=name, data_scope=data_scope,
+                               description=description.strip())
+    if copy_from is not None:
+        role.permissions.set(copy_from.permissions.all())
+    record(actor=actor, action="role.create", obj=role,
+           changes={"code": code, "copy_from": copy_from.code if copy_from else None})
+    return role
+
+
 def token_digest(token: str) -> str:
     return sm3_hex(token.encode())
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("users/<int:user_id>/roles/add/", views.role_assign, name="role_assign"),
     path("assignments/<int:assignment_id>/revoke/", views.role_revoke, name="role_revoke"),
     path("roles/", views.roles, name="roles"),
+    path("roles/new/", views.role_create, name="role_create"),
     path("roles/<int:role_id>/", views.role_detail, name="role"),
     path("roles/<int:role_id>/permissions/", views.role_permissions, name="role_permissions"),
     path("policy/", views.policy, name="policy"),

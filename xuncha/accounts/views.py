@@ -29,6 +29,7 @@ from xuncha.accounts.forms import (
     NO_ROLE,
     PasswordResetForm,
     RoleAssignForm,
+    RoleCreateForm,
     RolePermissionsForm,
     TokenCreateForm,
     UserCreateForm,
@@ -285,7 +286,31 @@ def roles(request: AuthedRequest) -> HttpResponse:
     for r in rows:
         r.holders = holders.get(r.pk, 0)
         r.perm_count = len(r.permissions.all())
-    return render(request, "accounts/roles.html", {"roles": rows})
+    return render(request, "accounts/roles.html", {
+        "roles": rows, "can_create": has(me, "accounts.manage_role")})
+
+
+@login_required
+def role_create(request: AuthedRequest) -> HttpResponse:
+    me = request.user
+    require(me, "accounts.manage_role")
+    sources = [r for r in selectors.role_list(user=me) if not r.admin_kind]
+    form = RoleCreateForm(posted(request), role_choices=[(str(r.pk), r.name) for r in sources],
+                          initial={"copy_from": request.GET.get("copy_from", "")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        source = next((r for r in sources if str(r.pk) == data["copy_from"]), None)
+        try:
+            role = services.role_create(actor=me, code=data["code"], name=data["name"],
+                                        data_scope=data["data_scope"],
+                                        description=data["description"], copy_from=source)
+        except (ValidationFailed, PermissionDenied) as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已新建角色“%(n)s”。") % {"n": role.name})
+            return redirect("accounts:role", role.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "accounts/role_form.html", {"form": form}, status=status)
 
 
 @login_required
