@@ -50,22 +50,24 @@ def user_create(
     """
     scope.require(actor, "accounts.manage_user", unit)
     username = username.strip()
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationFailed(
-            _("登录名“%(u)s”已被使用。") % {"u": username},
-            details=[{"field": "username", "message": _("登录名已被使用。")}],
-        )
     user = User(unit=unit, username=username, name=name.strip(), post=post.strip(),
                 phone=phone.strip(), email=email.strip(), must_change_password=True)
-    _password_errors(password, user)
+    # Every problem at once: the name taken, the password too weak, a field too long.
+    details: list[dict[str, str]] = []
+    if User.objects.filter(username__iexact=username).exists():
+        details.append({"field": "username", "message": _("登录名已被使用:%(u)s。") % {"u": username}})
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        details += [{"field": "password", "message": m} for m in exc.messages]
     user.set_password(password)
     try:
-        user.full_clean(exclude=["password"])
+        user.full_clean(exclude=["password", "username"] if details and details[0]["field"] ==
+                        "username" else ["password"])
     except ValidationError as exc:
-        raise ValidationFailed(
-            "; ".join(m for ms in exc.message_dict.values() for m in ms),
-            details=[{"field": f, "message": m} for f, ms in exc.message_dict.items() for m in ms],
-        ) from None
+        details += [{"field": f, "message": m} for f, ms in exc.message_dict.items() for m in ms]
+    if details:
+        raise ValidationFailed("；".join(d["message"] for d in details), details=details)
     user.password_changed_at = timezone.now()
     user.save()
     PasswordHistory.objects.create(user=user, password=user.password)
