@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "xuncha.surveys",
     "xuncha.web",
     "xuncha.demo",
+    "xuncha.bench",
 ]
 
 MIDDLEWARE = [

@@ -107,6 +107,9 @@ def test_revisit_links_the_earlier_inspection_and_needs_one(world, rnd):
     team = services.team_create(actor=world.east_office, rnd=rnd)
     first = services.inspection_assign(actor=world.east_office, team=team,
                                        unit=world.units["east_town"])
+    services.team_add_member(actor=world.east_office, team=team, user=world.east_leader,
+                             position="leader")
+    first = services.inspection_enter(actor=world.east_office, inspection=first)
     revisit = services.round_create(actor=world.east_office, term=world.terms["east"],
                                     kind=RoundKind.REVISIT, entry_date=date(2025, 5, 1),
                                     exit_date=date(2025, 5, 30))

@@ -197,7 +197,9 @@ def visibility_q(user: User, model: type[models.Model], perm: str | None = None)
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
     if res.public:
-        return Q()
+        if res.view_perm is None or res.view_perm in permissions_of(user):
+            return Q()
+        return Q(pk__in=[])
     if res.personal:
         assert res.owner_field, f"{res.label}: a personal resource names its owner field"
         return Q(**{res.owner_field: user.pk})

@@ -76,9 +76,18 @@ def user_create(
     return user
 
 
+def _refuse_admin_target(actor: User, user: User) -> None:
+    """三员分立: an administrator's account is not edited, reset or stripped by another
+    administrator (the system administrator must not be able to silence the auditor); it is
+    maintained with the ``xuncha createadmin`` tool on the server."""
+    if user.pk != actor.pk and user.assignments.exclude(admin_kind="").exists():
+        raise PermissionDenied(_("三员账号不能由其他管理员修改,请在服务器上使用管理命令维护。"))
+
+
 @transaction.atomic
 def user_update(*, actor: User, user: User, expected_version: int, **fields: Any) -> User:
     scope.require(actor, "accounts.manage_user", user.unit)
+    _refuse_admin_target(actor, user)
     if set(fields) - set(USER_FIELDS):
         raise ValueError("unknown fields")
     if "is_active" in fields and not fields["is_active"] and user.pk == actor.pk:
@@ -101,6 +110,7 @@ def user_update(*, actor: User, user: User, expected_version: int, **fields: Any
 def user_reset_password(*, actor: User, user: User, password: str) -> User:
     """An administrator sets a temporary password; the owner must change it at next login."""
     scope.require(actor, "accounts.manage_user", user.unit)
+    _refuse_admin_target(actor, user)
     _password_errors(password, user)
     user.set_password(password)
     user.must_change_password = True
@@ -184,6 +194,8 @@ def role_assign(
 @transaction.atomic
 def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
     scope.require(actor, "accounts.manage_role", assignment.user.unit)
+    if assignment.admin_kind:
+        raise PermissionDenied(_("三员角色不能在系统中撤销,请在服务器上使用管理命令维护。"))
     if assignment.user_id == actor.pk:
         raise PermissionDenied(_("不能撤销自己的授权。"))
     user, role = assignment.user, assignment.role

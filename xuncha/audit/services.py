@@ -55,7 +55,9 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)
+        # A model may name itself without its content (a problem can become confidential).
+        audit_repr = getattr(obj, "audit_repr", None)
+        object_repr = object_repr or (audit_repr() if callable(audit_repr) else str(obj))
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     unit = actor.unit if is_user and actor is not None else None
     with transaction.atomic():

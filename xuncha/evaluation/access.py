@@ -23,9 +23,11 @@ def register() -> None:
     scope.register(Evaluation, unit_field="unit", view_perm=PERM,
                    extra=lambda u: Q(pk__in=EvaluationMember.objects.filter(user_id=u.pk)
                                      .values("evaluation_id")))
+    # A subquery, not a join through the members: a join would repeat each row once per member.
     for model in (EvaluationMember, EvaluationItem, CheckMark, Consequence):
         scope.register(model, unit_field="evaluation__unit", view_perm=PERM,
-                       extra=lambda u: Q(evaluation__members__user_id=u.pk))
+                       extra=lambda u: Q(evaluation_id__in=EvaluationMember.objects.filter(
+                           user_id=u.pk).values("evaluation_id")))
     scope.register(RubricTemplate, unit_field="committee",
                    view_perm="evaluation.view_rubrictemplate")
     scope.register(InquiryMeeting, unit_field="committee", view_perm="evaluation.view_inquirymeeting")

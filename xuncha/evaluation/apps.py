@@ -9,5 +9,8 @@ class EvaluationConfig(AppConfig):
 
     def ready(self) -> None:
         from xuncha.evaluation import access
+        from xuncha.evaluation.todo import evaluation_todos
+        from xuncha.web.todo import register_todo_provider
 
         access.register()
+        register_todo_provider(evaluation_todos)

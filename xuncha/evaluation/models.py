@@ -109,6 +109,7 @@ class Evaluation(FSMModelMixin, TimeStamped, Versioned):
     status = FSMField(_("状态"), default=EvaluationStatus.PLANNED,
                       choices=EvaluationStatus.choices, protected=True, max_length=10)
     notified_at = models.DateTimeField(_("通知时间"), null=True, blank=True)
+    visited_at = models.DateTimeField(_("现场评估开始"), null=True, blank=True)
     # Rubric items are copied at planning, so a later edit of the template changes nothing here.
     rubric_name = models.CharField(_("评分表"), max_length=80)
     grade_good = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("90"))

@@ -109,6 +109,9 @@ def evaluation_plan(*, actor: User, unit: Unit, visit_date: date, leader: User,
     for _u, _b, sections in team:
         if any(s not in Section.values for s in sections):
             errors.append({"field": "members", "message": _("分工板块无效。")})
+    if inspection is None and not is_revisit:
+        errors.append({"field": "inspection",
+                       "message": _("请选择所评估的巡察(不针对某次巡察的评估请选择“回头看”)。")})
     if inspection is not None and not is_revisit:
         plan = getattr(inspection, "plan", None)
         if plan is None or plan.period_end >= visit_date:
@@ -188,16 +191,22 @@ def evaluation_start(*, actor: User, evaluation: Evaluation) -> Evaluation:
     _require_member(actor, evaluation)
     ev = _move(actor, evaluation, "start_visit", "evaluation.start")
     rate = unit_rate(ev.unit)
+    ev.visited_at = timezone.now()
     ev.rate_numerator_at_visit, ev.rate_denominator_at_visit = rate.numerator, rate.denominator
-    ev.save(update_fields=["rate_numerator_at_visit", "rate_denominator_at_visit"])
+    ev.save(update_fields=["visited_at", "rate_numerator_at_visit", "rate_denominator_at_visit"])
     refresh_prefill(ev)
     return ev
 
 
-def unit_rate(unit: Unit) -> figures.Rate:
+def unit_rate(unit: Unit, existing_at: Any = None) -> figures.Rate:
+    """The unit's rectification rate; with ``existing_at``, over the problems that existed then
+    (so problems fed back by the evaluation itself do not move the comparison)."""
     from xuncha.core.tree import subtree_q
 
-    return figures.rectification_rate(Problem.objects.filter(subtree_q(unit.path, "unit__path")))
+    problems = Problem.objects.filter(subtree_q(unit.path, "unit__path"))
+    if existing_at is not None:
+        problems = problems.filter(created_at__lte=existing_at)
+    return figures.rectification_rate(problems)
 
 
 @dataclass(frozen=True)
@@ -275,6 +284,7 @@ def refresh_prefill(ev: Evaluation) -> None:
 def check_mark(*, actor: User, evaluation: Evaluation, task: Any, mark: str,
                note: str = "") -> CheckMark:
     _require_member(actor, evaluation)
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     if evaluation.status != EvaluationStatus.ON_SITE:
         raise Conflict(_("现场评估开始后才能核查。"))
     if not task.unit.path.startswith(evaluation.unit.path):
@@ -302,7 +312,7 @@ def item_score(*, actor: User, item: EvaluationItem, score: Any, reason: str) ->
         value = Decimal(str(score))
     except Exception:
         raise ValidationFailed(_("得分率须为数字。"), details=[{"field": "score", "message": ""}]) from None
-    if not Decimal(0) <= value <= Decimal(100):
+    if not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
         raise ValidationFailed(_("得分率须在 0 到 100 之间。"), details=[{"field": "score", "message": ""}])
     if not reason.strip():
         raise ValidationFailed(_("请写明评分理由。"), details=[{"field": "reason", "message": ""}])
@@ -378,7 +388,7 @@ def feed_back_finding(*, actor: User, unit: Unit, category: ProblemCategory, tit
         deadline=timezone.localdate() + timedelta(days=deadline_days),
         responsible_leader=plan.first_responsible.name, responsible_person=plan.group_leader)
     record(actor=actor, action="problem.feed_back", obj=problem,
-           changes={"source": source, "origin": origin, "title": title})
+           changes={"source": source, "origin": origin})
     return problem
 
 
@@ -394,8 +404,13 @@ def consequence_add(*, actor: User, evaluation: Evaluation, kind: str, person: s
         errors.append({"field": "reason", "message": _("请填写对象和原因。")})
     if kind == ConsequenceKind.TALK and not content.strip():
         errors.append({"field": "content", "message": _("约谈须记录谈话内容。")})
-    if kind == ConsequenceKind.DEDUCTION and (points is None or Decimal(str(points)) <= 0 or not year):
-        errors.append({"field": "points", "message": _("扣分须填写分值和考核年度。")})
+    if kind == ConsequenceKind.DEDUCTION:
+        try:
+            value = Decimal(str(points)) if points is not None else None
+        except Exception:
+            value = None
+        if value is None or not value.is_finite() or value <= 0 or not year:
+            errors.append({"field": "points", "message": _("扣分须填写正数分值和考核年度。")})
     if errors:
         raise ValidationFailed("；".join(e["message"] for e in errors), details=errors)
     c = Consequence.objects.create(evaluation=evaluation, kind=kind, person=person.strip(),
@@ -407,9 +422,23 @@ def consequence_add(*, actor: User, evaluation: Evaluation, kind: str, person: s
     return c
 
 
+@transaction.atomic
+def consequence_done(*, actor: User, consequence: Consequence) -> Consequence:
+    """A briefing given, a talk held, a deduction applied: the consequence is tracked to done."""
+    scope.require(actor, "evaluation.manage_evaluation", consequence.evaluation.unit)
+    c = Consequence.objects.select_for_update().get(pk=consequence.pk)
+    if c.done:
+        raise Conflict(_("已标记为落实。"))
+    c.done = True
+    c.save(update_fields=["done", "updated_at"])
+    record(actor=actor, action="evaluation.consequence_done", obj=c.evaluation,
+           changes={"consequence": c.pk, "kind": c.kind})
+    return c
+
+
 def rate_before_after(ev: Evaluation) -> dict[str, Any]:
     before = figures.Rate(ev.rate_numerator_at_visit or 0, ev.rate_denominator_at_visit or 0)
-    after = unit_rate(ev.unit)
+    after = unit_rate(ev.unit, existing_at=ev.visited_at)
     change = None
     if before.percent is not None and after.percent is not None:
         change = after.percent - before.percent

@@ -26,11 +26,14 @@ def _problem_restrict(user: User) -> Q:
         not_converted = Q()
     if "inspections.view_round" in perms:  # the office, leadership, supervisors: any stage
         return not_converted
-    return (Q(inspection__status__in=FED_BACK) | team) & not_converted
+    unit_side = Q(inspection__status__in=FED_BACK, state=ProblemState.ACTIVE)
+    return (unit_side | team) & not_converted
 
 
 def register() -> None:
-    scope.register(ProblemCategory, unit_field=None, view_perm=None, public=True)
+    # A shared dictionary: everyone who works with problems reads all of it.
+    scope.register(ProblemCategory, unit_field=None, view_perm="findings.view_problem",
+                   public=True)
     scope.register(Problem, unit_field="unit", view_perm="findings.view_problem",
                    extra=lambda u: Q(inspection__team_id__in=team_ids(u)),
                    restrict=_problem_restrict)

@@ -124,9 +124,14 @@ def list_categories(request: HttpRequest) -> object:
 @router.get("/inspections/{inspection_id}/problems", response={200: list[ProblemOut], **ERRORS},
             summary="本次巡察的问题")
 def list_problems(request: HttpRequest, inspection_id: int) -> object:
+    from xuncha.leads.selectors import audit_converted_problems
+
     insp = inspection_get(user=request.user, inspection_id=inspection_id)
-    return list(visible(request.user, Problem).filter(inspection=insp)
-                .select_related("category", "category__parent").prefetch_related("intake_items"))
+    rows = list(visible(request.user, Problem).filter(inspection=insp)
+                .select_related("category", "category__parent", "lead")
+                .prefetch_related("intake_items"))
+    audit_converted_problems(user=request.user, problems=rows, request=request)
+    return rows
 
 
 @router.post("/inspections/{inspection_id}/problems", response={201: ProblemOut, **ERRORS},
@@ -146,7 +151,12 @@ def create_problem(request: HttpRequest, inspection_id: int, payload: ProblemIn)
 
 @router.get("/problems/{problem_id}", response={200: ProblemOut, **ERRORS}, summary="问题详情")
 def get_problem(request: HttpRequest, problem_id: int) -> object:
-    return get_visible(request.user, Problem.objects.select_related("category"), pk=problem_id)
+    from xuncha.leads.selectors import audit_converted_problems
+
+    problem = get_visible(request.user, Problem.objects.select_related("category", "lead"),
+                          pk=problem_id)
+    audit_converted_problems(user=request.user, problems=[problem], request=request)
+    return problem
 
 
 @router.patch("/problems/{problem_id}", response={200: ProblemOut, **ERRORS}, summary="修改问题")
@@ -181,6 +191,9 @@ def export_problems(request: HttpRequest, inspection_id: int) -> HttpResponse:
 @router.get("/problem-template.xlsx", response={200: None, **ERRORS},
             summary="下载问题清单导入模板")
 def problem_template(request: HttpRequest) -> HttpResponse:
+    from xuncha.accounts.scope import require
+
+    require(request.user, "findings.view_problem")
     response = HttpResponse(importing.template_workbook(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="problem-template.xlsx"'
     return response
@@ -214,7 +227,15 @@ def list_recommendations(request: HttpRequest, inspection_id: int) -> object:
 def create_recommendation(request: HttpRequest, inspection_id: int,
                           payload: RecommendationIn) -> Status[object]:
     insp = inspection_get(user=request.user, inspection_id=inspection_id)
-    department = unit_get(user=request.user, unit_id=payload.department_id)
+    # Departments of the committee are named by the team, which cannot browse the unit tree.
+    from xuncha.core.errors import NotFound
+    from xuncha.core.tree import subtree_q
+    from xuncha.organisations.models import Unit
+
+    department = Unit.objects.filter(subtree_q(insp.round.term.unit.path),
+                                     pk=payload.department_id).first()
+    if department is None:
+        raise NotFound()
     problems = list(Problem.objects.filter(pk__in=payload.problem_ids, inspection=insp))
     return Status(201, services.recommendation_create(
         actor=request.user, inspection=insp, department=department, title=payload.title,

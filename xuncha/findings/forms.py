@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xuncha.accounts.scope import visible
 from xuncha.findings.models import Problem, ProblemCategory, ProblemState, Severity
+from xuncha.inspections.forms import set_choices
 from xuncha.web.forms import VersionField
 
 if TYPE_CHECKING:
@@ -17,12 +18,13 @@ if TYPE_CHECKING:
 
 def category_groups(user: User) -> list[tuple[str, list[tuple[str, str]]]]:
     """Active leaf categories grouped under their parent (三个聚焦 → 二级类别)."""
-    groups: dict[int, tuple[str, list[tuple[str, str]]]] = {}
+    groups: dict[int | None, tuple[str, list[tuple[str, str]]]] = {}
     leaves = visible(user, ProblemCategory).filter(is_active=True, parent__isnull=False) \
         .select_related("parent").order_by("parent__sort_order", "parent__code", "sort_order",
                                            "code")
     for c in leaves:
-        groups.setdefault(c.parent_id, (c.parent.name, []))[1].append((str(c.pk), c.name))
+        parent = c.parent.name if c.parent else ""
+        groups.setdefault(c.parent_id, (parent, []))[1].append((str(c.pk), c.name))
     return list(groups.values())
 
 
@@ -55,9 +57,9 @@ class ProblemForm(forms.Form):
     def __init__(self, *args: Any, categories: list[Any], checklist: list[tuple[str, str]],
                  intake: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("请选择问题类别")), *categories]
-        self.fields["checklist_item"].choices = [("", _("不对应")), *checklist]
-        self.fields["intake_items"].choices = intake
+        set_choices(self, "category", [("", _("请选择问题类别")), *categories])
+        set_choices(self, "checklist_item", [("", _("不对应")), *checklist])
+        set_choices(self, "intake_items", intake)
         if not intake:
             del self.fields["intake_items"]
 
@@ -91,7 +93,7 @@ class ProblemFilterForm(forms.Form):
         for parent, leaves in category_groups(user):
             choices.append((parent, [(f"g:{parent}", _("全部(%(p)s)") % {"p": parent}),
                                      *leaves]))
-        self.fields["category"].choices = choices
+        set_choices(self, "category", choices)
 
 
 class WithdrawForm(forms.Form):
@@ -113,5 +115,5 @@ class RecommendationForm(forms.Form):
     def __init__(self, *args: Any, departments: list[tuple[str, str]],
                  problems: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [("", _("请选择职能部门")), *departments]
-        self.fields["problems"].choices = problems
+        set_choices(self, "department", [("", _("请选择职能部门")), *departments])
+        set_choices(self, "problems", problems)

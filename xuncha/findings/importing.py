@@ -201,4 +201,7 @@ def export_problems(*, user: User, inspection: Inspection) -> bytes:
                    "是" if p.is_common else "否", "是" if p.names_people else "否")
 
     record(actor=user, action="problem.export", obj=inspection)
+    from xuncha.leads.selectors import audit_converted_problems
+
+    audit_converted_problems(user=user, problems=list(qs.select_related("lead")), request=None)
     return xl.write_rows(SHEET, headers(), rows(), widths=[c.width for c in columns()])

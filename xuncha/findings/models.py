@@ -108,6 +108,11 @@ class Problem(TimeStamped, Versioned):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
+    def audit_repr(self) -> str:
+        """In the audit trail a problem is named by number only: if it later becomes a lead,
+        its text is as confidential as the lead's."""
+        return f"问题 {self.number}(巡察 {self.inspection_id})"
+
 
 class RecommendationStatus(models.TextChoices):
     DRAFT = "draft", _("草拟")

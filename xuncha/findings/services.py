@@ -91,7 +91,7 @@ def problem_create(
     if intake:
         problem.intake_items.set(intake)
     record(actor=actor, action="problem.create", obj=problem,
-           changes={"number": number, "title": problem.title, "category": str(category)})
+           changes={"number": number, "category": str(category)})
     _after_change(actor, inspection)
     return problem
 
@@ -111,8 +111,11 @@ def problem_update(*, actor: User, problem: Problem, expected_version: int,
     problem.save_versioned(expected_version=expected_version, update_fields=list(fields))
     if intake_items is not None:
         problem.intake_items.set(list(intake_items))
-    record(actor=actor, action="problem.update", obj=problem,
-           changes=diff(before, {f: str(getattr(problem, f)) for f in PROBLEM_FIELDS}))
+    changed = diff(before, {f: str(getattr(problem, f)) for f in PROBLEM_FIELDS})
+    for f in ("title", "facts"):  # the text stays out of the trail (see Problem.audit_repr)
+        if f in changed:
+            changed[f] = "(已修改)"
+    record(actor=actor, action="problem.update", obj=problem, changes=changed)
     _after_change(actor, problem.inspection)
     return problem
 
@@ -148,9 +151,13 @@ def recommendation_create(*, actor: User, inspection: Inspection, department: An
     if not department.path.startswith(county.path) or department.pk == county.pk:
         raise ValidationFailed(_("职能部门须是本级党委管辖的部门。"),
                                details=[{"field": "department", "message": ""}])
-    if not title.strip() or len(content.strip()) < 10:
-        raise ValidationFailed(_("请填写建议事项和不少于 10 个字的具体内容。"),
-                               details=[{"field": "content", "message": ""}])
+    errors = []
+    if not title.strip():
+        errors.append({"field": "title", "message": _("请填写建议事项。")})
+    if len(content.strip()) < 10:
+        errors.append({"field": "content", "message": _("请填写不少于 10 个字的具体内容。")})
+    if errors:
+        raise ValidationFailed("；".join(e["message"] for e in errors), details=errors)
     rec = Recommendation.objects.create(inspection=inspection, department=department,
                                         title=title.strip(), content=content.strip(),
                                         created_by=actor)

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -40,6 +40,7 @@ from xuncha.organisations.forms import ImportForm
 from xuncha.organisations.models import UnitKind
 from xuncha.organisations.selectors import unit_get
 from xuncha.web.forms import apply_service_errors, conflict_context, paginate, posted, uploaded
+from xuncha.web.http import AuthedRequest
 
 PROBLEM_FIELDS = ("category", "title", "facts", "severity", "checklist_item", "is_common",
                   "names_people")
@@ -108,7 +109,7 @@ def _status(form: Any, conflict: Any = None) -> int:
 # --- problems -------------------------------------------------------------------------------------
 
 @login_required
-def problems(request: HttpRequest, inspection_id: int) -> HttpResponse:
+def problems(request: AuthedRequest, inspection_id: int) -> HttpResponse:
     user = request.user
     insp = inspection_get(user=user, inspection_id=inspection_id)
     context = inspection_shell(request, insp, "problems")
@@ -142,11 +143,16 @@ def problems(request: HttpRequest, inspection_id: int) -> HttpResponse:
 
 
 @login_required
-def problem_detail(request: HttpRequest, inspection_id: int, problem_id: int) -> HttpResponse:
+def problem_detail(request: AuthedRequest, inspection_id: int, problem_id: int) -> HttpResponse:
     user = request.user
     insp = inspection_get(user=user, inspection_id=inspection_id)
     problem = _problem(user, insp, problem_id)
     context = inspection_shell(request, insp, "problems")
+    if problem.state == ProblemState.CONVERTED:
+        # A converted problem is as confidential as the lead: its text is read only through the
+        # lead pages, where every read is audited.
+        context.update(problem=problem, converted=True)
+        return render(request, "findings/problem_detail.html", context)
     context.update(
         problem=problem,
         intake=visible(user, IntakeItem).filter(problems=problem),
@@ -157,7 +163,7 @@ def problem_detail(request: HttpRequest, inspection_id: int, problem_id: int) ->
 
 
 @login_required
-def problem_create(request: HttpRequest, inspection_id: int) -> HttpResponse:
+def problem_create(request: AuthedRequest, inspection_id: int) -> HttpResponse:
     user = request.user
     insp = inspection_get(user=user, inspection_id=inspection_id)
     require_finding_writer(user, insp)
@@ -180,7 +186,7 @@ def problem_create(request: HttpRequest, inspection_id: int) -> HttpResponse:
 
 
 @login_required
-def problem_edit(request: HttpRequest, inspection_id: int, problem_id: int) -> HttpResponse:
+def problem_edit(request: AuthedRequest, inspection_id: int, problem_id: int) -> HttpResponse:
     user = request.user
     insp = inspection_get(user=user, inspection_id=inspection_id)
     problem = _problem(user, insp, problem_id)
@@ -216,7 +222,7 @@ def problem_edit(request: HttpRequest, inspection_id: int, problem_id: int) -> H
 
 
 @login_required
-def problem_withdraw(request: HttpRequest, inspection_id: int, problem_id: int) -> HttpResponse:
+def problem_withdraw(request: AuthedRequest, inspection_id: int, problem_id: int) -> HttpResponse:
     user = request.user
     insp = inspection_get(user=user, inspection_id=inspection_id)
     problem = _problem(user, insp, problem_id)
@@ -247,34 +253,32 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
 
 
 @login_required
-def problem_template(request: HttpRequest, inspection_id: int) -> HttpResponse:
+def problem_template(request: AuthedRequest, inspection_id: int) -> HttpResponse:
     insp = inspection_get(user=request.user, inspection_id=inspection_id)
     return _xlsx(importing.template_workbook(insp), _("问题清单导入模板.xlsx"))
 
 
 @login_required
-def problem_export(request: HttpRequest, inspection_id: int) -> HttpResponse:
+def problem_export(request: AuthedRequest, inspection_id: int) -> HttpResponse:
     insp = inspection_get(user=request.user, inspection_id=inspection_id)
     data = importing.export_problems(user=request.user, inspection=insp)
     return _xlsx(data, _("%(u)s问题清单.xlsx") % {"u": insp.unit.name})
 
 
 @login_required
-def problem_import(request: HttpRequest, inspection_id: int) -> HttpResponse:
+def problem_import(request: AuthedRequest, inspection_id: int) -> HttpResponse:
     """All or nothing: on any error every error is listed (sheet, row, column, reason)."""
     user = request.user
     insp = inspection_get(user=user, inspection_id=inspection_id)
     require_finding_writer(user, insp)
     form = ImportForm(posted(request), uploaded(request))
     errors: list[dict[str, Any]] = []
-    summary = ""
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             result = importing.import_problems(actor=user, inspection=insp, data=upload.read(),
                                                filename=upload.name)
         except ValidationFailed as exc:
-            summary = exc.message
             errors = [{"sheet": d.get("sheet", ""), "row": d.get("row", ""),
                        "column": d.get("column") or d.get("field") or "",
                        "message": d["message"]}
@@ -288,14 +292,14 @@ def problem_import(request: HttpRequest, inspection_id: int) -> HttpResponse:
                              % {"c": result.created, "u": result.updated, "n": result.unchanged})
             return redirect("findings:problems", inspection_id=insp.pk)
     context = inspection_shell(request, insp, "problems")
-    context.update(form=form, errors=errors, summary=summary)
+    context.update(form=form, errors=errors)
     return render(request, "findings/problem_import.html", context,
                   status=422 if (errors or form.errors) else 200)
 
 
 # --- recommendations (专项治理建议) ---------------------------------------------------------------
 
-def _recommendation_form(request: HttpRequest, insp: Inspection) -> RecommendationForm:
+def _recommendation_form(request: AuthedRequest, insp: Inspection) -> RecommendationForm:
     user = request.user
     committee = insp.round.term.unit
     departments = committee_unit_choices(
@@ -307,7 +311,7 @@ def _recommendation_form(request: HttpRequest, insp: Inspection) -> Recommendati
 
 
 @login_required
-def recommendations(request: HttpRequest, inspection_id: int) -> HttpResponse:
+def recommendations(request: AuthedRequest, inspection_id: int) -> HttpResponse:
     user = request.user
     insp = inspection_get(user=user, inspection_id=inspection_id)
     context = inspection_shell(request, insp, "recommendations")
@@ -315,7 +319,7 @@ def recommendations(request: HttpRequest, inspection_id: int) -> HttpResponse:
     form = _recommendation_form(request, insp) if writer else None
     # The department list comes from the user's own scope: a team member (own records only) sees
     # no departments and leaves the recommendation to the office.
-    if form is not None and not form.fields["department"].choices[1:]:
+    if form is not None and len(form.fields["department"].choices) < 2:  # type: ignore[attr-defined]
         form = None
     if request.method == "POST":
         require_finding_writer(user, insp)
@@ -345,7 +349,7 @@ def recommendations(request: HttpRequest, inspection_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def recommendation_send(request: HttpRequest, inspection_id: int,
+def recommendation_send(request: AuthedRequest, inspection_id: int,
                         recommendation_id: int) -> HttpResponse:
     user = request.user
     insp = inspection_get(user=user, inspection_id=inspection_id)

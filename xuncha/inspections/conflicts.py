@@ -36,7 +36,12 @@ def declarable_unit(*, user: User, unit_id: int) -> Unit:
 def declaration_add(*, actor: User, unit: Unit, kind: str, relative_name: str = "",
                     relation: str = "", description: str = "",
                     period: str = "") -> ConflictDeclaration:
-    """Each inspector declares for themself: a relative's or a past post is a personal fact."""
+    """Each inspector declares for themself: a relative's or a past post is a personal fact.
+    Only people who can be sent on rounds (inspectors and the office) declare."""
+    from xuncha.accounts.scope import permissions_of
+
+    if "inspections.view_round" not in permissions_of(actor):
+        raise PermissionDenied(_("只有巡察干部需要申报回避情形。"))
     errors = []
     if kind not in ConflictKind.values:
         errors.append({"field": "kind", "message": _("回避情形无效。")})

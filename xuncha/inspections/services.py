@@ -259,6 +259,8 @@ def team_add_member(*, actor: User, team: Team, user: User, position: str,
     scope.require(actor, "inspections.manage_round", rnd.term.unit)
     if position not in Position.values:
         raise _fail(_("职务无效。"), "position")
+    if team.inspections.exclude(status=InspectionStatus.PREPARING).exists():
+        raise Conflict(_("巡察组已进驻,不能增加成员;一次一授权,如需调整请重新授权。"))
     if TeamMember.objects.filter(team__round=rnd, user=user).exists():
         raise _fail(_("%(n)s已在本轮的其他巡察组。") % {"n": user.name}, "user")
     if position == Position.LEADER and team.members.filter(position=Position.LEADER).exists():
@@ -307,7 +309,9 @@ def inspection_assign(*, actor: User, team: Team, unit: Unit, previous: Inspecti
     if rnd.kind == RoundKind.REVISIT:
         earlier = Inspection.objects.filter(unit=unit, round__entry_date__lt=rnd.entry_date).exclude(
             round__kind=RoundKind.REVISIT).order_by("-round__entry_date")
-        previous = previous or earlier.first()
+        previous = previous or earlier.exclude(status=InspectionStatus.PREPARING).first()
+        if previous is not None and previous.status == InspectionStatus.PREPARING:
+            raise _fail(_("回头看须针对已进驻过的巡察。"), "previous")
         if previous is None:
             raise _fail(_("回头看只能针对已巡察过的单位,“%(u)s”尚未被巡察。") % {"u": unit.name},
                         "unit")

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.core.errors import ValidationFailed
+from xuncha.inspections.forms import set_choices
 
 PERSON_ROWS = 3
 
@@ -76,7 +77,7 @@ class LeadForm(forms.Form):
 
     def __init__(self, *args: Any, categories: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("不选择")), *categories]
+        set_choices(self, "category", [("", _("不选择")), *categories])
 
 
 class ConvertForm(forms.Form):

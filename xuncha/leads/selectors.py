@@ -25,7 +25,7 @@ def lead_list(*, user: User, inspection_id: int | None = None, person_name: str 
     if person_name.strip():
         qs = qs.filter(persons__name_index=name_digest(person_name)).distinct()
     leads = list(qs.prefetch_related("persons").order_by("inspection_id", "number"))
-    if leads:
+    if leads or person_name.strip():  # a search is a read even when it finds nothing
         record(actor=user, action="lead.list", object_type="leads.lead",
                object_repr=f"{len(leads)}", request=request,
                changes={"ids": [lead.pk for lead in leads][:500],
@@ -85,3 +85,16 @@ def lead_steps(*, user: User, lead: Lead) -> list[object]:
     from xuncha.leads.models import LeadStep
 
     return list(scope.visible(user, LeadStep).filter(lead=lead).select_related("handler"))
+
+
+def audit_converted_problems(*, user: User, problems: list[object],
+                             request: HttpRequest | None = None) -> None:
+    """A problem turned into a lead carries the lead's content: reading it is a lead read."""
+    from xuncha.findings.models import ProblemState
+
+    lead_ids = [getattr(p, "lead").pk for p in problems  # noqa: B009
+                if getattr(p, "state", "") == ProblemState.CONVERTED and hasattr(p, "lead")]
+    for lead_id in lead_ids:
+        record(actor=user, action="lead.read", object_type="leads.lead", object_id=lead_id,
+               object_repr="线索(由问题转入)", request=request,
+               changes={"via": "problem"})

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -33,6 +33,7 @@ from xuncha.leads.forms import (
     persons_of,
 )
 from xuncha.web.forms import PAGE_SIZE, posted
+from xuncha.web.http import AuthedRequest
 
 LEAD_PERMS = {"leads.view_lead", "leads.manage_lead"}
 
@@ -55,7 +56,7 @@ def can_register(user: Any, inspection: Inspection) -> bool:
 
 @login_required
 @never_cache
-def lead_list(request: HttpRequest) -> HttpResponse:
+def lead_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not LEAD_PERMS & permissions_of(user):
         raise PermissionDenied(_("您的角色无权执行此操作。"))
@@ -72,7 +73,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
+def lead_detail(request: AuthedRequest, lead_id: int) -> HttpResponse:
     user = request.user
     lead = selectors.lead_get(user=user, lead_id=lead_id, request=request)
     return render(request, "leads/lead_detail.html", {
@@ -83,7 +84,7 @@ def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def inspection_leads(request: HttpRequest, inspection_id: int) -> HttpResponse:
+def inspection_leads(request: AuthedRequest, inspection_id: int) -> HttpResponse:
     user = request.user
     insp = inspection_get(user=user, inspection_id=inspection_id)
     if not can_see_leads(user, insp):
@@ -96,7 +97,7 @@ def inspection_leads(request: HttpRequest, inspection_id: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def lead_register(request: HttpRequest, inspection_id: int) -> HttpResponse:
+def lead_register(request: AuthedRequest, inspection_id: int) -> HttpResponse:
     user = request.user
     insp = inspection_get(user=user, inspection_id=inspection_id)
     if not can_register(user, insp):
@@ -106,8 +107,9 @@ def lead_register(request: HttpRequest, inspection_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and persons.is_valid():
         rows, origin = persons_of(persons)
         data = form.cleaned_data
-        category = visible(user, ProblemCategory).filter(pk=_int(data["category"])).first() \
-            if data["category"] else None
+        category_id = _int(data["category"])
+        category = visible(user, ProblemCategory).filter(pk=category_id).first() \
+            if category_id else None
         try:
             lead = services.lead_register(actor=user, inspection=insp, summary=data["summary"],
                                           facts=data["facts"], persons=rows, category=category)
@@ -126,7 +128,7 @@ def lead_register(request: HttpRequest, inspection_id: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def problem_convert(request: HttpRequest, problem_id: int) -> HttpResponse:
+def problem_convert(request: AuthedRequest, problem_id: int) -> HttpResponse:
     """A reviewer turns a "general problem" that names people into a lead (the 昆明 case)."""
     user = request.user
     problem = get_visible(user, Problem.objects.select_related(

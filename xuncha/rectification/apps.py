@@ -8,6 +8,7 @@ class RectificationConfig(AppConfig):
     verbose_name = _("整改")
 
     def ready(self) -> None:
-        from xuncha.rectification import access
+        from xuncha.rectification import access, todo
 
         access.register()
+        todo.register_all()

@@ -189,7 +189,7 @@ def plan_add_own_problem(*, actor: User, plan: RectificationPlan, category: Prob
         inspection=plan.inspection, unit=plan.unit, county_id=plan.unit.county_id, number=number,
         category=category, title=title.strip(), facts=facts.strip(), origin=ProblemOrigin.SELF,
         created_by=actor)
-    record(actor=actor, action="problem.self_found", obj=problem, changes={"title": problem.title})
+    record(actor=actor, action="problem.self_found", obj=problem, changes={"number": number})
     return problem
 
 
@@ -209,7 +209,7 @@ def problem_push(*, actor: User, inspection: Inspection, category: ProblemCatego
         inspection=inspection, unit=inspection.unit, county_id=inspection.unit.county_id,
         number=number, category=category, title=title.strip(), facts=facts.strip(),
         origin=origin, is_common=origin == ProblemOrigin.PUSHED, created_by=actor)
-    record(actor=actor, action="problem.push", obj=problem, changes={"title": problem.title})
+    record(actor=actor, action="problem.push", obj=problem, changes={"number": number})
     return problem
 
 

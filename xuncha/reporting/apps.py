@@ -8,6 +8,7 @@ class ReportingConfig(AppConfig):
     verbose_name = _("月度报送")
 
     def ready(self) -> None:
-        from xuncha.reporting import access
+        from xuncha.reporting import access, todo
 
         access.register()
+        todo.register_all()

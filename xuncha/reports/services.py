@@ -152,10 +152,12 @@ def annotation_reply(*, actor: User, annotation: Annotation, reply: str) -> Anno
 @transaction.atomic
 def annotation_resolve(*, actor: User, annotation: Annotation) -> Annotation:
     inspection = annotation.version.inspection
-    if not (annotation.author_id == actor.pk or scope.has(actor, "reports.review_report",
-                                                          inspection.unit)
-            or inspections.is_team_member(actor, inspection)):
+    reviewer = annotation.author_id == actor.pk or scope.has(actor, "reports.review_report",
+                                                              inspection.unit)
+    if not (reviewer or inspections.is_team_member(actor, inspection)):
         raise PermissionDenied(_("无权处理该批注。"))
+    if not reviewer and annotation.status == AnnotationStatus.OPEN:
+        raise Conflict(_("请先答复批注;答复后由审阅人确认解决。"))
     annotation.status = AnnotationStatus.RESOLVED
     annotation.save(update_fields=["status", "updated_at"])
     record(actor=actor, action="report.annotation_resolve", obj=annotation.version,
@@ -202,10 +204,10 @@ def report_approve(*, actor: User, version: ReportVersion) -> FeedbackList:
 # --- Feedback -------------------------------------------------------------------------------------
 
 def _feedback_problems(inspection: Inspection, report: ReportVersion) -> list[Problem]:
-    cited = list(report.cited_problems.filter(state=ProblemState.ACTIVE).order_by("number"))
-    if cited:
-        return cited
-    return list(inspection.problems.filter(state=ProblemState.ACTIVE).order_by("number"))
+    """Every active problem of the inspection is fed back; the report's citations only shape its
+    text. (A problem left out of the list would be one the unit never claims.)"""
+    return list(inspection.problems.filter(state=ProblemState.ACTIVE)
+                .select_related("category").order_by("number"))
 
 
 def _items(problems: Iterable[Problem]) -> list[dict[str, Any]]:
@@ -272,7 +274,7 @@ def signatory_role_of(actor: User, inspection: Inspection) -> str | None:
     codes = set(actor.assignments.values_list("role__code", flat=True))
     if "office_director" in codes:
         return SignatoryRole.OFFICE_DIRECTOR
-    if "unit_head" in codes:
+    if "unit_head" in codes and actor.unit_id == inspection.unit_id:
         return SignatoryRole.UNIT_HEAD
     return None
 

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.accounts.scope import permissions_of
 
 if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrOrPromise
+
     from xuncha.accounts.models import User
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | StrOrPromise
     url_name: str
     icon: str
     perm: str | None = None  # None: every signed-in user
@@ -24,7 +26,7 @@ class NavItem:
 
 @dataclass(frozen=True)
 class NavSection:
-    label: str
+    label: str | StrOrPromise
     items: tuple[NavItem, ...]
 
 
@@ -33,6 +35,25 @@ SECTIONS: tuple[NavSection, ...] = (
     NavSection(_("工作台"), (
         NavItem(_("我的待办"), "web:home", "home"),
         NavItem(_("站内消息"), "notifications:inbox", "inbox"),
+    )),
+    NavSection(_("巡察工作"), (
+        NavItem(_("全覆盖"), "inspections:coverage_home", "check", "inspections.view_coverageplan"),
+        NavItem(_("巡察轮次"), "inspections:rounds", "calendar", "inspections.view_round"),
+        NavItem(_("巡察列表"), "inspections:inspections", "building", "inspections.view_inspection"),
+        NavItem(_("回避申报"), "inspections:conflicts", "shield", "inspections.view_round"),
+        NavItem(_("问题线索"), "leads:list", "lock", "leads.view_lead"),
+    )),
+    NavSection(_("整改"), (
+        NavItem(_("整改方案"), "rectification:plans", "file", "rectification.view_rectificationplan"),
+        NavItem(_("整改台账"), "rectification:ledger", "log", "rectification.view_rectificationtask"),
+        NavItem(_("问责与成果"), "outcomes:accountability", "shield",
+                "outcomes.view_accountabilityrecord"),
+        NavItem(_("月度报送"), "reporting:returns", "calendar", "reporting.view_monthlyreturn"),
+    )),
+    NavSection(_("评估"), (
+        NavItem(_("评估计划"), "evaluation:list", "check", "evaluation.view_evaluation"),
+        NavItem(_("质询会"), "evaluation:meetings", "users", "evaluation.view_inquirymeeting"),
+        NavItem(_("评分表模板"), "evaluation:rubric", "file", "evaluation.view_rubrictemplate"),
     )),
     NavSection(_("基础数据"), (
         NavItem(_("组织机构"), "organisations:tree", "tree", "organisations.view_unit"),
@@ -51,7 +72,7 @@ SECTIONS: tuple[NavSection, ...] = (
 )
 
 
-def navigation_for(user: User, current_path: str = "") -> list[dict[str, object]]:
+def navigation_for(user: User, current_path: str = "") -> list[dict[str, Any]]:
     perms = permissions_of(user)
     result = []
     for section in SECTIONS:
@@ -59,9 +80,19 @@ def navigation_for(user: User, current_path: str = "") -> list[dict[str, object]
         for item in section.items:
             if item.perm is not None and item.perm not in perms:
                 continue
-            url = reverse(item.url_name)
-            active = current_path == url or (url != "/" and current_path.startswith(url))
-            items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:  # a stage whose pages are not routed yet
+                continue
+            matches = current_path == url or (url != "/" and current_path.startswith(url))
+            items.append({"label": item.label, "url": url, "icon": item.icon, "active": matches,
+                          "url_name": item.url_name, "badge": None})
         if items:
             result.append({"label": section.label, "items": items})
+    # Only the most specific entry is current (/evaluation/rubric/ is not also /evaluation/).
+    active = [i for s in result for i in s["items"] if i["active"]]
+    if len(active) > 1:
+        best = max(active, key=lambda i: len(i["url"]))
+        for i in active:
+            i["active"] = i is best
     return result

@@ -1,0 +1,40 @@
+from django.urls import path
+
+from xuncha.rectification import views
+
+app_name = "rectification"
+urlpatterns = [
+    path("plans/", views.plan_list, name="plans"),
+    path("plans/open/<int:inspection_id>/", views.plan_open, name="plan_open"),
+    path("plans/<int:plan_id>/", views.plan_detail, name="plan"),
+    path("plans/<int:plan_id>/edit/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:plan_id>/check/", views.plan_check, name="plan_check"),
+    path("plans/<int:plan_id>/problems/add/", views.problem_add, name="problem_add"),
+    path("plans/<int:plan_id>/problems/<int:problem_id>/tasks/add/", views.task_add,
+         name="task_add"),
+    path("plans/<int:plan_id>/submit/", views.plan_submit, name="plan_submit"),
+    path("plans/<int:plan_id>/versions/", views.plan_versions, name="plan_versions"),
+    path("plans/<int:plan_id>/review/", views.plan_review, name="plan_review"),
+    path("plans/<int:plan_id>/progress/", views.progress_import, name="progress_import"),
+    path("plans/<int:plan_id>/progress/template/", views.progress_template,
+         name="progress_template"),
+    path("plans/<int:plan_id>/report/", views.report_page, name="report"),
+    path("plans/<int:plan_id>/report/send/", views.report_send, name="report_send"),
+    path("plans/<int:plan_id>/report/signoff/", views.report_signoff, name="report_signoff"),
+    path("plans/<int:plan_id>/report/receive/", views.report_receive, name="report_receive"),
+    path("plans/<int:plan_id>/report/print/", views.report_print, name="report_print"),
+    path("plans/<int:plan_id>/report/public/", views.report_print_public,
+         name="report_public"),
+    path("measure-check/", views.measure_check, name="measure_check"),
+    path("ledger/", views.ledger_list, name="ledger"),
+    path("ledger/export/", views.ledger_export, name="ledger_export"),
+    path("tasks/<int:task_id>/", views.task_detail, name="task"),
+    path("tasks/<int:task_id>/edit/", views.task_edit, name="task_edit"),
+    path("tasks/<int:task_id>/remove/", views.task_remove, name="task_remove"),
+    path("tasks/<int:task_id>/progress/", views.task_progress, name="task_progress"),
+    path("tasks/<int:task_id>/closure/", views.task_closure, name="task_closure"),
+    path("tasks/<int:task_id>/verify/", views.task_verify, name="task_verify"),
+    path("tasks/<int:task_id>/reopen/", views.task_reopen, name="task_reopen"),
+    path("samples/", views.samples, name="samples"),
+    path("samples/<int:draw_id>/", views.sample_detail, name="sample"),
+]
