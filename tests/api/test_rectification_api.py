@@ -72,7 +72,7 @@ def test_plan_to_closure_through_the_api(world, client_for):
 
 
 def test_ledger_filters_and_counts(world, client_for):
-    insp, _ = rectifying_inspection(world)
+    _insp, _ = rectifying_inspection(world)
     r = client_for("east_office").get("/api/v1/ledger?status=overdue")
     assert r.status_code == 200 and r.json()["count"] == 0
     assert client_for("west_office").get("/api/v1/ledger").json()["count"] == 0

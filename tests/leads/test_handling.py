@@ -208,7 +208,7 @@ def test_a_wrong_key_fails_loudly_and_corrupts_nothing(world, lead):
         stored = cur.fetchone()[0]
     crypto.reset_key_ring(crypto.new_key_ring())
     with pytest.raises(crypto.DecryptionError):
-        Lead.objects.get(pk=lead.pk).facts  # noqa: B018
+        Lead.objects.get(pk=lead.pk).facts
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="未改动"):

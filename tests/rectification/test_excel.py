@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from tests.rectification.test_ledger import tasks as tasks  # noqa: F401 — the fixture
+from tests.rectification.test_ledger import tasks as tasks
 from xuncha.core.errors import ValidationFailed
 from xuncha.rectification.excel import HEADERS, export_ledger, import_progress, progress_template
 from xuncha.rectification.models import RectificationTask

@@ -9,8 +9,8 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.rectification.test_plan import good_task
 from tests.inspections.helpers import rectifying_inspection
+from tests.rectification.test_plan import good_task
 from xuncha.core.errors import Conflict, PermissionDenied, ValidationFailed
 from xuncha.notifications.models import Notification
 from xuncha.rectification import ledger, plans
@@ -118,7 +118,7 @@ def test_sample_draw_takes_ten_percent_of_closed_items(world, tasks):
 
 
 def test_reminders_are_sent_once_per_state_with_a_moved_clock(world, tasks):
-    t1, t2 = tasks
+    t1, _t2 = tasks
     deadline = t1.deadline
     with time_machine.travel(deadline - timedelta(days=5), tick=False):
         first = send_reminders()

@@ -10,7 +10,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.rectification.test_ledger import PDF
-from tests.rectification.test_ledger import tasks as tasks  # noqa: F401 — the fixture
+from tests.rectification.test_ledger import tasks as tasks
 from xuncha.core.errors import Conflict, PermissionDenied, ValidationFailed
 from xuncha.dashboards import figures
 from xuncha.findings.models import Problem
@@ -36,7 +36,7 @@ def close(world, task):
 
 
 def test_rate_agrees_with_an_independent_count(world, tasks):
-    t1, t2 = tasks
+    t1, _t2 = tasks
     close(world, t1)
     problems = Problem.objects.filter(unit__path__startswith=world.units["east"].path)
     rate = figures.rectification_rate(problems)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.rectification_pages.conftest import GOOD, good_task, html
 from tests.inspections.helpers import rectifying_inspection
+from tests.rectification_pages.conftest import GOOD, good_task, html
 from xuncha.rectification import plans
 from xuncha.rectification.models import PlanStatus, RectificationPlan, RectificationTask
 
@@ -151,3 +151,12 @@ def test_versions_are_compared_as_a_table(client_for, world, draft):
     page = html(client_for("east_office").get(f"/rectification/plans/{plan.pk}/versions/"))
     assert "第1版" in page and "第2版" in page
     assert "修改" in page and "具体责任人" in page and "组织委员" in page and "党政办主任" in page
+
+
+def test_the_measure_is_checked_as_it_is_typed(client_for, world):
+    c = client_for("east_contact")
+    vague = html(c.get("/rectification/measure-check/", {"measure": "高度重视,加强学习"}))
+    assert "措施不具体" in vague
+    good = html(c.get("/rectification/measure-check/", {"measure": GOOD}))
+    assert "措施具体" in good and "不具体" not in good
+    assert client_for("auditor").get("/rectification/measure-check/").status_code == 403

@@ -12,7 +12,8 @@ from xuncha.notifications.models import Notification
 from xuncha.reports import services
 from xuncha.reports.models import AnnotationStatus, FeedbackSignature, ReportStatus
 
-BODY = "# 一、基本情况\n\n第一巡察组于2024年3月进驻青石镇。\n\n# 二、发现的问题\n\n- 党支部组织生活不规范\n- 发展党员程序不严格"
+BODY = ("# 一、基本情况\n\n第一巡察组于2024年3月进驻青石镇。\n\n# 二、发现的问题\n\n"
+        "- 党支部组织生活不规范\n- 发展党员程序不严格")
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def test_submitting_moves_the_inspection_to_reporting_and_notifies_reviewers(wor
 
 
 def test_annotation_must_quote_the_text_and_blocks_approval_until_answered(world, submitted):
-    insp, v, problems = submitted
+    insp, v, _problems = submitted
     with pytest.raises(ValidationFailed, match="找不到"):
         services.annotation_add(actor=world.east_director, version=v, body="写实",
                                 quote="不存在的原文")
@@ -90,7 +91,7 @@ def test_three_signatures_move_the_inspection_to_rectification(world, submitted,
 
 
 def test_a_change_to_the_list_voids_the_signatures_and_says_so(world, submitted):
-    insp, v, problems = submitted
+    _insp, v, problems = submitted
     fb = services.report_approve(actor=world.east_director, version=v)
     services.feedback_sign(actor=world.east_head, feedback=fb, expected_hash=fb.content_hash)
     old_hash = fb.content_hash

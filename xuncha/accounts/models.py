@@ -168,6 +168,9 @@ class PasswordHistory(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
 
 class ApiToken(models.Model):
     """Personal API token. Only an SM3 digest is stored; the token is shown once at creation."""

@@ -222,7 +222,7 @@ def _pct(n: int, d: int) -> Decimal:
 def prefill_for(ev: Evaluation, source: str) -> Prefill:
     from xuncha.core.tree import subtree_q
     from xuncha.leads.models import Lead
-    from xuncha.outcomes.models import AccountabilityRecord, Institution
+    from xuncha.outcomes.models import Institution
     from xuncha.rectification.models import RectificationTask
     from xuncha.surveys.services import results
 

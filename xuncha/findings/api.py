@@ -13,7 +13,6 @@ from xuncha.findings import importing, services
 from xuncha.findings.models import Problem, ProblemCategory, Recommendation, Severity
 from xuncha.inspections.models import IntakeItem, RoundChecklistItem
 from xuncha.inspections.selectors import inspection_get
-from xuncha.organisations.selectors import unit_get
 
 router = Router(tags=["巡察发现"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}

@@ -179,9 +179,8 @@ def recommendation_send(*, actor: User, recommendation: Recommendation) -> Recom
         status=RecommendationStatus.SENT, version=recommendation.version + 1)
     recommendation.status = RecommendationStatus.SENT
     record(actor=actor, action="recommendation.send", obj=recommendation)
-    from xuncha.notifications.services import notify
-
     from xuncha.accounts.recipients import unit_people
+    from xuncha.notifications.services import notify
 
     recipients = unit_people(recommendation.department, ["unit_head", "unit_contact"])
     transaction.on_commit(lambda: notify(

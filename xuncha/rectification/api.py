@@ -354,8 +354,8 @@ def remove_task(request: HttpRequest, task_id: int) -> Status[None]:
 
 @router.post("/tasks/{task_id}/progress", response={201: ProgressOut, **ERRORS},
              summary="报送进展(可附佐证材料)")
-def report_progress(request: HttpRequest, task_id: int, text: str = Form(...),  # noqa: B008
-                    percent: int = Form(...),  # noqa: B008
+def report_progress(request: HttpRequest, task_id: int, text: str = Form(...),
+                    percent: int = Form(...),
                     files: list[UploadedFile] = File(default=None)) -> Status[object]:  # noqa: B008
     task = selectors.task_get(user=request.user, task_id=task_id)
     return Status(201, ledger.progress_report(actor=request.user, task=task, text=text,

@@ -26,8 +26,8 @@ from xuncha.organisations.rules import rules_for
 from xuncha.surveys.models import (
     RATING_OPTIONS,
     SATISFIED,
-    Questionnaire,
     QuestionKind,
+    Questionnaire,
     ResponseSource,
     Survey,
     SurveyCode,
