@@ -17,7 +17,7 @@ export UV_NO_PROGRESS := 1
 PYTEST_ARGS ?=
 DEPLOY_SECRET_KEY = check-deploy-only-$(shell $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' 2>/dev/null)
 
-.PHONY: help install demo test serve worker lint check-deploy
+.PHONY: help install demo test serve worker lint check-deploy bench
 
 help:
 	@echo "make demo          安装并启动演示（http://127.0.0.1:8000/）"
@@ -26,6 +26,7 @@ help:
 	@echo "make worker        启动后台任务进程"
 	@echo "make lint          代码检查：ruff + mypy"
 	@echo "make check-deploy  以生产配置运行 manage.py check --deploy"
+	@echo "make bench         性能基准（省级规模；XUNCHA_BENCH_SCALE=county|small，DATABASE_URL 指向 PostgreSQL 时测 PostgreSQL）"
 
 # --- installation (stamps make a second run instant) --------------------------------------
 
@@ -67,3 +68,13 @@ check-deploy: install
 	@XUNCHA_ENV=production SECRET_KEY="$${SECRET_KEY:-$(DEPLOY_SECRET_KEY)}" \
 	  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-example.gov.cn}" \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Performance benchmark (docs/performance.md). Without DATABASE_URL each scale has its own SQLite
+# file under var/bench/<scale>/, never the demo's database; the data set is generated on the first
+# run. BENCH_ARGS go to manage.py bench (e.g. --only county_dashboard,ledger or --replace).
+BENCH_ARGS ?=
+bench: install
+	@scale="$${XUNCHA_BENCH_SCALE:-province}"; \
+	  if [ -z "$${DATABASE_URL:-}" ]; then export XUNCHA_DATA_DIR="$${XUNCHA_DATA_DIR:-$(CURDIR)/var/bench/$$scale}"; fi; \
+	  $(BIN)/python manage.py migrate --no-input -v0 && \
+	  $(BIN)/python manage.py bench --scale "$$scale" $(BENCH_ARGS)

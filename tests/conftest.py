@@ -7,6 +7,12 @@ from tests.world import PASSWORD, World, build_world
 pytest_plugins = ["tests.browser_support"]
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(tmp_path: object, settings: object) -> None:
+    """Evidence files written by tests go to a temporary folder, never into var/."""
+    settings.MEDIA_ROOT = tmp_path / "uploads"  # type: ignore[attr-defined,operator]
+
+
 @pytest.fixture
 def world(db: object) -> World:
     return build_world()

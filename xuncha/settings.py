@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "xuncha.reporting",
     "xuncha.evaluation",
     "xuncha.surveys",
+    "xuncha.dashboards",
     "xuncha.web",
     "xuncha.demo",
     "xuncha.bench",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("returns/", include("xuncha.reporting.urls")),
     path("evaluation/", include("xuncha.evaluation.urls")),
     path("evaluation/", include("xuncha.surveys.urls")),
+    path("dashboards/", include("xuncha.dashboards.urls")),
     path("s/", include((survey_public, "survey_public"))),
     path("api/v1/", api.urls),
 ]

@@ -40,7 +40,7 @@ def test_plan_to_closure_through_the_api(world, client_for):
     r = unit.post(f"/api/v1/plans/{plan['id']}/submit")
     assert r.status_code == 422 and r.json()["code"] == "plan_check_failed"
     assert len(r.json()["details"]) == len(check)
-    task_id = unit.get(f"/api/v1/ledger?plan_id={plan['id']}").json()["items"][0]["id"]
+    task_id = unit.get(f"/api/v1/plans/{plan['id']}/tasks").json()[0]["id"]
     r = unit.patch(f"/api/v1/tasks/{task_id}", json.dumps(
         {"version": 1, "measure": "6月底前修订《公务接待管理办法》并组织干部学习2次"}),
         content_type="application/json")

@@ -163,13 +163,6 @@ def test_no_read_of_the_api_carries_lead_content(scenario: Scenario, as_actor: A
     assert not found, f"{actor} reads lead content: {found}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the audit trail shows the auditor the text of a problem converted into a lead. "
-    "findings.services.problem_create records changes={'title': …} and object_repr "
-    "'3. 违规发展未满十八周岁人员入党' (Problem.__str__ = number + title), and "
-    "problem.convert_to_lead is recorded with the same object_repr; GET /api/v1/audit/events "
-    "returns these rows to the auditor, who must never see a lead (a converted problem is as "
-    "confidential as the lead, whose summary defaults to the problem's title)."))
 def test_the_trail_shown_to_the_auditor_holds_no_lead_content(scenario: Scenario,
                                                               as_actor: Any) -> None:
     r = as_actor("auditor").get(f"{API}/audit/events", {"limit": 500})
@@ -262,11 +255,6 @@ def test_every_read_by_a_reader_is_audited(scenario: Scenario, as_actor: Any,
 
 
 @pytest.mark.parametrize("actor", LEAD_READERS)
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a reader's search by a person's name that finds no lead leaves no trace: "
-    "leads.selectors.lead_list records lead.list only `if leads:`, so GET "
-    "/api/v1/leads?person_name=<name> answering [] writes no audit event — yet the search itself "
-    "is a permitted read (it tells the reader that nobody of that name is named in a lead)."))
 def test_a_search_that_finds_nothing_is_audited_too(scenario: Scenario, as_actor: Any,
                                                     actor: str) -> None:
     uid = scenario.world.users[actor].pk
@@ -277,12 +265,6 @@ def test_a_search_that_finds_nothing_is_audited_too(scenario: Scenario, as_actor
 
 
 @pytest.mark.parametrize("actor", ("east_director", "east_jiwei"))
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: reading a problem converted into a lead is not audited as a lead read: the director and "
-    "the discipline commission (leads.view_lead lifts the 'converted' restriction in "
-    "findings.access._problem_restrict) get its title and facts — the lead's summary and facts — "
-    "from GET /api/v1/problems/{id}, /inspections/{id}/problems and problems.xlsx, and no "
-    "lead.read/lead.list event is written (only problem.export for the workbook)."))
 def test_reading_a_converted_problem_is_audited_like_the_lead(scenario: Scenario, as_actor: Any,
                                                               actor: str) -> None:
     from xuncha.audit.models import AuditEvent

@@ -166,12 +166,6 @@ def test_a_problem_converted_before_feedback_never_reaches_the_unit(world: Any,
 
 
 @pytest.mark.parametrize("actor", UNIT)
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a problem withdrawn before feedback is shown to the unit once the inspection reaches "
-    "反馈: findings.access._problem_restrict lets the unit see every problem of a fed-back "
-    "inspection whatever its state, so the withdrawn problem — not on the feedback list — appears "
-    "in GET /api/v1/inspections/{id}/problems, /problems/{id}, problems.xlsx and visible().count() "
-    "for the unit head and contact."))
 def test_a_problem_withdrawn_before_feedback_is_not_shown_to_the_unit(
         world: Any, client_for: Any, actor: str) -> None:
     from xuncha.findings.services import problem_withdraw
@@ -187,17 +181,13 @@ def test_a_problem_withdrawn_before_feedback_is_not_shown_to_the_unit(
 
 
 @pytest.mark.parametrize("actor", UNIT)
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the unit sees problems that were not fed back: when the approved report cites some "
-    "problems, the feedback list holds only those (reports.services._feedback_problems), but "
-    "findings.access._problem_restrict shows the unit every problem of an inspection in 反馈 — "
-    "the uncited draft problem appears in the unit's problem list, detail, export and count "
-    "while absent from the feedback list it signed."))
-def test_a_problem_left_out_of_the_feedback_list_is_not_shown_to_the_unit(
+def test_the_feedback_list_holds_every_active_problem_and_the_unit_sees_exactly_it(
         world: Any, client_for: Any, actor: str) -> None:
+    # The report's citations shape its text; the list handed over holds every active problem, so
+    # nothing the unit can see is missing from what it signed (reports.services._feedback_problems).
     insp = on_site_inspection(world)
     problems = add_problems(world, insp, 3)
     fb = approve(world, submit(world, insp, problems[:2]))
-    assert {i["id"] for i in fb.items} == {problems[0].pk, problems[1].pk}
+    assert {i["id"] for i in fb.items} == {p.pk for p in problems}
     seen = what_they_see(world, client_for, actor, insp, problems)
-    assert _without_feedback(seen) == every({problems[0].pk, problems[1].pk})
+    assert _without_feedback(seen) == every({p.pk for p in problems})

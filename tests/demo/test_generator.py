@@ -16,11 +16,12 @@ class _Rollback(Exception):
 
 
 def _snapshot(seed: int, scale: int = 1) -> dict[str, list[tuple[str, ...]]]:
-    """Builds the demo, reads back what identifies it, and rolls the build back."""
+    """Builds the tree, terms and people, reads back what identifies them, and rolls back.
+    (The inspection work is compared in test_work.py.)"""
     result: dict[str, list[tuple[str, ...]]] = {}
     try:
         with transaction.atomic():
-            build_demo(seed=seed, scale=scale)
+            build_demo(seed=seed, scale=scale, work=False)
             result["units"] = list(Unit.objects.order_by("code").values_list("code", "name"))
             result["users"] = list(
                 User.objects.order_by("username").values_list("username", "name", "unit__code")
@@ -46,7 +47,7 @@ def test_another_seed_builds_another_world(db):
 
 
 def test_demo_has_at_least_150_units_in_two_counties(db):
-    summary = build_demo()
+    summary = build_demo(work=False)
     assert summary.units == Unit.objects.count() >= 150
     counties = Unit.objects.filter(level=UnitLevel.COUNTY)
     assert sorted(counties.values_list("name", flat=True)) == ["东湖区", "西山县"]
@@ -56,7 +57,7 @@ def test_demo_has_at_least_150_units_in_two_counties(db):
 
 
 def test_tree_follows_the_model_rules(db):
-    build_demo()
+    build_demo(work=False)
     units = {u.pk: u for u in Unit.objects.all()}
     for u in units.values():
         parent = units.get(u.parent_id) if u.parent_id else None
@@ -72,13 +73,13 @@ def test_tree_follows_the_model_rules(db):
 
 
 def test_every_builtin_role_has_a_user(db):
-    build_demo()
+    build_demo(work=False)
     held = set(RoleAssignment.objects.values_list("role__code", flat=True))
     assert {d.code for d in BUILTIN_ROLES} <= held
 
 
 def test_every_demo_password_satisfies_the_password_rules(db):
-    build_demo()
+    build_demo(work=False)
     users = list(User.objects.all())
     assert users
     # The accounts share one hash (hashing thousands with argon2 would be slow): check each once.
@@ -92,7 +93,7 @@ def test_every_demo_password_satisfies_the_password_rules(db):
 
 
 def test_each_administrator_holds_exactly_one_role(db):
-    build_demo()
+    build_demo(work=False)
     admins = RoleAssignment.objects.exclude(admin_kind=AdminKind.NONE)
     assert sorted(admins.values_list("admin_kind", flat=True)) == sorted(
         [AdminKind.SYSTEM, AdminKind.SECURITY, AdminKind.AUDIT]
@@ -103,7 +104,7 @@ def test_each_administrator_holds_exactly_one_role(db):
 
 
 def test_office_director_sees_own_county_only(db):
-    build_demo()
+    build_demo(work=False)
     director = User.objects.get(username="donghu_director")
     units = visible(director, Unit)
     assert units.filter(name__startswith="东湖区", kind="village").exists()
@@ -111,16 +112,16 @@ def test_office_director_sees_own_county_only(db):
 
 
 def test_scale_multiplies_counties(db):
-    summary = build_demo(scale=3)
+    summary = build_demo(scale=3, work=False)
     assert summary.counties == 6
     assert summary.units >= 3 * 150
     assert len(set(Unit.objects.filter(level=UnitLevel.COUNTY).values_list("name", flat=True))) == 6
 
 
 def test_demo_refuses_a_database_that_has_units(db):
-    build_demo()
+    build_demo(work=False)
     try:
-        build_demo()
+        build_demo(work=False)
     except DemoError as exc:
         assert "已有单位" in str(exc)
     else:

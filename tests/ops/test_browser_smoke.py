@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import browser, live_server, page  # noqa: F401 — fixtures
 from xuncha.accounts.models import User
 from xuncha.demo.generator import DEMO_PASSWORD, build_demo
 
 pytestmark = pytest.mark.browser
 
 
-def test_demo_account_signs_in_and_sees_the_home_page(transactional_db, live_server, page):  # noqa: F811
-    build_demo()
+def test_demo_account_signs_in_and_sees_the_home_page(transactional_db, live_server, page):
+    build_demo(work=False)
     page.goto(f"{live_server.url}/accounts/login/")
     css = page.evaluate(
         "() => [...document.styleSheets].map(s => s.href).filter(Boolean)"

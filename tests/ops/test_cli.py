@@ -114,7 +114,7 @@ def test_verify_audit_exits_with_the_commands_status(db, monkeypatch):
 def test_verify_audit_passes_on_an_intact_chain(db, capsys):
     from xuncha.demo.generator import build_demo
 
-    build_demo()
+    build_demo(work=False)
     assert main(["verify-audit"]) == 0
 
 

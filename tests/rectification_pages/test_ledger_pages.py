@@ -70,7 +70,7 @@ def test_progress_with_several_files_then_closure(client_for, world, approved):
     c = client_for("east_contact")
     r = c.post(f"/rectification/tasks/{task.pk}/progress/",
                {"text": "已修订办法并印发", "percent": "80",
-                "files": [pdf("办法.pdf"), pdf("签到表.pdf", b"%PDF-1.4\n% other\n%%EOF\n")]})
+                "evidence": [pdf("办法.pdf"), pdf("签到表.pdf", b"%PDF-1.4\n% other\n%%EOF\n")]})
     assert r.status_code == 302
     page = html(c.get(f"/rectification/tasks/{task.pk}/"))
     assert "办法.pdf" in page and "签到表.pdf" in page and "/files/" in page
@@ -84,7 +84,7 @@ def test_progress_upload_with_a_wrong_file_type_shows_the_error(client_for, appr
     task = approved.tasks.order_by("number").first()
     r = client_for("east_contact").post(
         f"/rectification/tasks/{task.pk}/progress/",
-        {"text": "已修订办法并印发", "percent": "50", "files": [pdf("伪装.pdf", b"MZ\x90\x00 not pdf")]})
+        {"text": "已修订办法并印发", "percent": "50", "evidence": [pdf("伪装.pdf", b"MZ\x90\x00 not pdf")]})
     assert r.status_code == 422
     page = html(r)
     assert "内容不是允许的类型" in page and "已修订办法并印发" in page

@@ -122,6 +122,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _mount() -> None:
     from xuncha.accounts.api import router as accounts_router
     from xuncha.audit.api import router as audit_router
+    from xuncha.dashboards.api import router as dashboards_router
     from xuncha.evaluation.api import router as evaluation_router
     from xuncha.findings.api import router as findings_router
     from xuncha.inspections.api import router as inspections_router
@@ -147,6 +148,7 @@ def _mount() -> None:
     api.add_router("/", reporting_router)
     api.add_router("/", evaluation_router)
     api.add_router("/", surveys_router)
+    api.add_router("/", dashboards_router)
 
 
 _mount()

@@ -12,7 +12,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from xuncha.dashboards import figures
-from xuncha.dashboards.registry import Filters, base
+from xuncha.dashboards.registry import Filters, Tally, base
 
 if TYPE_CHECKING:
     from xuncha.accounts.models import User
@@ -22,34 +22,50 @@ def _rate(n: int, d: int) -> float | None:
     return round(100 * n / d, 2) if d else None
 
 
-def by_category(user: User, f: Filters) -> list[dict[str, Any]]:
-    from xuncha.findings.models import Problem
+def by_category(user: User, f: Filters, tally: Tally | None = None) -> list[dict[str, Any]]:
+    """Fed back, rectified and rate by top-level category. A page that also shows the key
+    figures and the ranking passes its ``Tally``, so the problems are counted once."""
+    from xuncha.findings.models import ProblemCategory
 
-    qs = base(user, Problem, f)
-    fed = dict(figures.fed_back(qs).values_list("category__parent__name").annotate(n=Count("id")))
-    done = dict(figures.rectified(qs).values_list("category__parent__name").annotate(n=Count("id")))
+    names = dict(ProblemCategory.objects.filter(parent__isnull=True).values_list("id", "name"))
+    fed: dict[str | None, int] = {}
+    done: dict[str | None, int] = {}
+    for _place, parent_id, _found, n_fed, n_done in (tally or Tally(user, f)).problems():
+        if n_fed:
+            k = names.get(parent_id)
+            fed[k] = fed.get(k, 0) + n_fed
+            done[k] = done.get(k, 0) + (n_done or 0)
     return [{"category": k or "未分类", "fed_back": v, "rectified": done.get(k, 0),
-             "rate": _rate(done.get(k, 0), v)} for k, v in sorted(fed.items(), key=lambda x: -x[1])]
+             "rate": _rate(done.get(k, 0), v)}
+            for k, v in sorted(fed.items(), key=lambda x: (-x[1], x[0] or ""))]
 
 
-def by_place(user: User, f: Filters, group: str = "unit") -> list[dict[str, Any]]:
+def by_place(user: User, f: Filters, group: str = "unit", tally: Tally | None = None
+             ) -> list[dict[str, Any]]:
     """Per unit (a county's view) or per county (a city's or province's view): fed back,
-    rectified, rate, overdue — the rankings are these rows sorted."""
-    from xuncha.findings.models import Problem
-    from xuncha.rectification.models import RectificationTask
+    rectified, rate, overdue — the rankings are these rows sorted. ``tally`` is the page's, if
+    it was made for the same grouping."""
+    from xuncha.organisations.models import Unit
 
-    key, name = ("county_id", "county__name") if group == "county" else ("unit_id", "unit__name")
-    qs = base(user, Problem, f)
-    fed = {r[0]: (r[1], r[2]) for r in figures.fed_back(qs).values_list(key, name)
-           .annotate(n=Count("id"))}
-    done = dict(figures.rectified(qs).values_list(key).annotate(n=Count("id")))
-    tasks = base(user, RectificationTask, f)
-    late = dict(figures.overdue(tasks, timezone.localdate()).values_list(key)
-                .annotate(n=Count("id")))
-    rows = [{"id": k, "name": nm, "fed_back": n, "rectified": done.get(k, 0),
+    group = "county" if group == "county" else "unit"
+    if tally is None or tally.group != group:
+        tally = Tally(user, f, group)
+    fed: dict[int, int] = {}
+    done: dict[int, int] = {}
+    for place, _parent_id, _found, n_fed, n_done in tally.problems():
+        if n_fed:
+            fed[place] = fed.get(place, 0) + n_fed
+            done[place] = done.get(place, 0) + (n_done or 0)
+    ids = [k for k in fed if k is not None]
+    names: dict[int, str] = {}
+    for i in range(0, len(ids), 5000):  # within every database's limit of query parameters
+        names.update(Unit.objects.filter(pk__in=ids[i:i + 5000]).values_list("id", "name"))
+    late = {r[0]: r[1] for r in tally.tasks()}
+    rows = [{"id": k, "name": names.get(k), "fed_back": n, "rectified": done.get(k, 0),
              "rate": _rate(done.get(k, 0), n), "overdue": late.get(k, 0)}
-            for k, (nm, n) in fed.items()]
-    return sorted(rows, key=lambda r: (-(r["rate"] or 0), r["overdue"], r["name"] or ""))
+            for k, n in fed.items()]
+    return sorted(rows, key=lambda r: (-(r["rate"] or 0), r["overdue"], r["name"] or "",
+                                       r["id"] or 0))
 
 
 def trend(user: User, f: Filters, months: int = 12) -> list[dict[str, Any]]:

@@ -14,8 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet, Sum
-from django.utils import timezone
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.accounts.scope import visible
@@ -140,16 +139,31 @@ def base(user: User, model: type, f: Filters) -> QuerySet[Any]:
     return qs
 
 
+Rule = Callable[[], Q]
+
+
 @dataclass(frozen=True)
 class FigureDef:
     key: str
     label: str
     model_name: str
-    numerator: Callable[[QuerySet[Any]], QuerySet[Any]]
+    numerator: Callable[[QuerySet[Any]], QuerySet[Any]] | None = None
     denominator: Callable[[QuerySet[Any]], QuerySet[Any]] | None = None
     unit: str = "个"
     amount_field: str = ""  # a sum instead of a count (funds)
     definition: str = ""
+    # A figure whose rule is a condition names it here: ``compute`` then counts it together with
+    # the other figures of its model in one query, and ``numerator``/``denominator`` filter by it.
+    numerator_rule: Rule | None = None
+    denominator_rule: Rule | None = None
+
+    def __post_init__(self) -> None:
+        for part in ("numerator", "denominator"):
+            rule = getattr(self, f"{part}_rule")
+            if rule is not None and getattr(self, part) is None:
+                object.__setattr__(self, part, _filter_by(rule))
+        if self.numerator is None:
+            raise TypeError(f"figure {self.key} has no numerator")
 
     @property
     def model(self) -> type:
@@ -157,30 +171,43 @@ class FigureDef:
 
         return apps.get_model(self.model_name)
 
+    @property
+    def countable(self) -> bool:
+        """Counted by its rules alone (no sum, no queryset-only numerator)."""
+        return (not self.amount_field and self.numerator_rule is not None
+                and (self.denominator is None or self.denominator_rule is not None))
+
+
+def _filter_by(rule: Rule) -> Callable[[QuerySet[Any]], QuerySet[Any]]:
+    def apply(qs: QuerySet[Any]) -> QuerySet[Any]:
+        return qs.filter(rule())
+
+    return apply
+
 
 def _all(qs: QuerySet[Any]) -> QuerySet[Any]:
     return qs
 
 
-def _overdue(qs: QuerySet[Any]) -> QuerySet[Any]:
-    return figures.overdue(qs, timezone.localdate())
-
-
 FIGURES: tuple[FigureDef, ...] = (
     FigureDef("problems_found", _("发现问题"), "findings.Problem",
-              lambda qs: qs.filter(state="active"),
+              numerator_rule=figures.found_q,
               definition="巡察登记的有效问题(不含已撤销、已转为线索的问题)。"),
-    FigureDef("problems_fed_back", _("反馈问题"), "findings.Problem", figures.fed_back,
+    FigureDef("problems_fed_back", _("反馈问题"), "findings.Problem",
+              numerator_rule=figures.fed_back_q,
               definition="反馈清单三方签字后进入整改的问题。"),
-    FigureDef("problems_rectified", _("已整改问题"), "findings.Problem", figures.rectified,
+    FigureDef("problems_rectified", _("已整改问题"), "findings.Problem",
+              numerator_rule=figures.rectified_q,
               definition="反馈问题中全部整改任务经巡察办核验销号的问题。"),
-    FigureDef("rectification_rate", _("整改率"), "findings.Problem", figures.rectified,
-              figures.fed_back, unit="%", definition="已整改问题 / 反馈问题。"),
-    FigureDef("tasks_overdue", _("逾期任务"), "rectification.RectificationTask", _overdue,
+    FigureDef("rectification_rate", _("整改率"), "findings.Problem",
+              numerator_rule=figures.rectified_q, denominator_rule=figures.fed_back_q, unit="%",
+              definition="已整改问题 / 反馈问题。"),
+    FigureDef("tasks_overdue", _("逾期任务"), "rectification.RectificationTask",
+              numerator_rule=figures.overdue_q,
               definition="完成时限早于今天且未销号的整改任务。"),
     FigureDef("on_time_rate", _("按期销号率"), "rectification.RectificationTask",
-              figures.closed_on_time, figures.closed, unit="%",
-              definition="在完成时限内销号的任务 / 已销号任务。"),
+              numerator_rule=figures.closed_on_time_q, denominator_rule=figures.closed_q,
+              unit="%", definition="在完成时限内销号的任务 / 已销号任务。"),
     FigureDef("leads_registered", _("发现线索"), "leads.Lead", _all,
               definition="巡察登记的问题线索。"),
     FigureDef("leads_transferred", _("移交线索"), "leads.Lead", figures.leads_transferred,
@@ -209,22 +236,164 @@ def _value(fig: FigureDef, qs: QuerySet[Any]) -> Decimal | int:
     return qs.count()
 
 
-def compute_one(user: User, fig: FigureDef, f: Filters) -> dict[str, Any]:
-    qs = base(user, fig.model, f)
-    numerator = _value(fig, fig.numerator(qs))
+def _result(fig: FigureDef, numerator: Decimal | int, denominator: int | None) -> dict[str, Any]:
     out: dict[str, Any] = {"key": fig.key, "label": str(fig.label), "unit": fig.unit,
                            "numerator": numerator, "denominator": None, "percent": None,
                            "definition": fig.definition}
     if fig.denominator is not None:
-        rate = figures.Rate(int(numerator), fig.denominator(qs).count())
+        rate = figures.Rate(int(numerator), int(denominator or 0))
         out["denominator"] = rate.denominator
         out["percent"] = rate.percent
     return out
 
 
-def compute(user: User, f: Filters, keys: list[str] | None = None) -> dict[str, dict[str, Any]]:
-    return {fig.key: compute_one(user, fig, f) for fig in FIGURES
-            if keys is None or fig.key in keys}
+def compute_one(user: User, fig: FigureDef, f: Filters) -> dict[str, Any]:
+    qs = base(user, fig.model, f)
+    numerator = _value(fig, fig.numerator(qs))  # type: ignore[misc]
+    denominator = fig.denominator(qs).count() if fig.denominator is not None else None
+    return _result(fig, numerator, denominator)
+
+
+# --- Counting many figures at once ----------------------------------------------------------------
+# A dashboard shows the key figures, the breakdown by category and the ranking by place. Counted
+# one figure at a time, each is a pass over the same problems (fed back four times, rectified four
+# times); instead the rules are counted together — COUNT(…) FILTER (WHERE rule), one column per
+# rule — and grouped once by category and place. ``Tally`` holds those grouped counts for one
+# page: compute(), by_category() and by_place() share it when the page passes the same one.
+
+PROBLEM_RULES: dict[str, Rule] = {"found": figures.found_q, "fed_back": figures.fed_back_q,
+                                  "rectified": figures.rectified_q}
+TASK_RULES: dict[str, Rule] = {"overdue": figures.overdue_q, "closed": figures.closed_q,
+                               "on_time": figures.closed_on_time_q}
+PLACE_FIELDS = {"unit": "unit_id", "county": "county_id"}
+
+
+def count_rules(qs: QuerySet[Any], rules: dict[str, Rule], group_by: tuple[str, ...] = ()
+                ) -> list[tuple[Any, ...]]:
+    """One row per group (one row in all without ``group_by``): the group's values, then a count
+    per rule in the order of ``rules``."""
+    counts = {name: Count("pk", filter=rule()) for name, rule in rules.items()}
+    if group_by:
+        return list(qs.order_by().values(*group_by).annotate(**counts)
+                    .values_list(*group_by, *counts))
+    row = qs.order_by().aggregate(**counts)
+    return [tuple(row[name] for name in counts)]
+
+
+class Tally:
+    """The grouped counts of one page, each counted once with every rule, in the user's scope
+    and the page's filters: problems by (place and) top-level category, tasks by place.
+
+    ``group`` is the place of the ranking (``"unit"`` or ``"county"``) or None when the page
+    shows no ranking. Rows are tuples: problems ``(place, parent_category_id, found, fed_back,
+    rectified)``, tasks ``(place, overdue)`` — place None without a group.
+    """
+
+    def __init__(self, user: User, f: Filters, group: str | None = None):
+        if group is not None and group not in PLACE_FIELDS:
+            raise ValueError(group)
+        self.user, self.f, self.group = user, f, group
+        self._problems: list[tuple[Any, ...]] | None = None
+        self._tasks: list[tuple[Any, ...]] | None = None
+        self._closed = (0, 0)
+
+    @property
+    def place(self) -> str | None:
+        return PLACE_FIELDS[self.group] if self.group else None
+
+    def problems(self) -> list[tuple[Any, ...]]:
+        if self._problems is None:
+            from xuncha.findings.models import Problem
+
+            # By top-level category: three groups per place rather than fifteen.
+            keys = ((self.place,) if self.place else ()) + ("category__parent_id",)
+            rows = count_rules(base(self.user, Problem, self.f), PROBLEM_RULES, keys)
+            self._problems = rows if self.place else [(None, *r) for r in rows]
+        return self._problems
+
+    def tasks(self) -> list[tuple[Any, ...]]:
+        """Rows of ``(place, overdue)`` with a group, else one row ``(None, overdue)``."""
+        self._count_tasks()
+        return self._tasks  # type: ignore[return-value]
+
+    def _count_tasks(self) -> None:
+        if self._tasks is not None:
+            return
+        from xuncha.rectification.models import RectificationTask
+
+        qs = base(self.user, RectificationTask, self.f)
+        if not self.place:
+            overdue, closed, on_time = count_rules(qs, TASK_RULES)[0]
+            self._tasks = [(None, overdue)]
+        else:
+            # Only "overdue" is shown by place: the open tasks are grouped (an index range) and
+            # the closed ones counted once — half the work of grouping every task.
+            closed, on_time = count_rules(qs, {k: v for k, v in TASK_RULES.items()
+                                               if k != "overdue"})[0]
+            self._tasks = list(qs.filter(figures.overdue_q()).order_by().values(self.place)
+                               .annotate(n=Count("pk")).values_list(self.place, "n"))
+        self._closed = (closed or 0, on_time or 0)
+
+    def totals(self, model: type) -> dict[str, int]:
+        from xuncha.findings.models import Problem
+
+        if model is Problem:
+            rows = self.problems()
+            return {name: sum(r[2 + i] or 0 for r in rows)
+                    for i, name in enumerate(PROBLEM_RULES)}
+        self._count_tasks()
+        closed, on_time = self._closed
+        return {"overdue": sum(r[1] or 0 for r in self.tasks()), "closed": closed,
+                "on_time": on_time}
+
+    def rule_names(self, model: type) -> dict[Rule, str]:
+        from xuncha.findings.models import Problem
+        from xuncha.rectification.models import RectificationTask
+
+        if model is Problem:
+            return {rule: name for name, rule in PROBLEM_RULES.items()}
+        if model is RectificationTask:
+            return {rule: name for name, rule in TASK_RULES.items()}
+        return {}
+
+
+def compute(user: User, f: Filters, keys: list[str] | None = None,
+            tally: Tally | None = None) -> dict[str, dict[str, Any]]:
+    """Every figure (or those in ``keys``) for the user's scope and the filters.
+
+    Figures counted by rules are counted together: the problem and task figures from the
+    ``tally`` (the page's, or one made here), the others in one query per model.
+    """
+    wanted = [fig for fig in FIGURES if keys is None or fig.key in keys]
+    tally = tally or Tally(user, f)
+    counted: dict[str, tuple[Decimal | int, int | None]] = {}
+    by_model: dict[type, list[FigureDef]] = {}
+    for fig in wanted:
+        if fig.countable:
+            by_model.setdefault(fig.model, []).append(fig)
+    for model, figs in by_model.items():
+        rules = [r for fig in figs for r in (fig.numerator_rule, fig.denominator_rule) if r]
+        names = tally.rule_names(model)
+        if all(r in names for r in rules):
+            totals = tally.totals(model)
+            values = {r: totals[names[r]] for r in rules}
+        else:
+            qs = base(user, model, f)
+            if qs.query.distinct or qs.query.combinator:
+                continue  # counted one at a time below
+            own = list(dict.fromkeys(rules))
+            row = count_rules(qs, {f"r{i}": r for i, r in enumerate(own)})[0]
+            values = {r: row[own.index(r)] or 0 for r in rules}
+        for fig in figs:
+            den = values[fig.denominator_rule] if fig.denominator_rule else None
+            counted[fig.key] = (values[fig.numerator_rule], den)  # type: ignore[index]
+    out: dict[str, dict[str, Any]] = {}
+    for fig in wanted:
+        if fig.key in counted:
+            out[fig.key] = _result(fig, *counted[fig.key])
+        else:
+            out[fig.key] = compute_one(user, fig, f)
+    return out
 
 
 def items(user: User, key: str, f: Filters, part: str = "numerator") -> QuerySet[Any]:
@@ -235,4 +404,4 @@ def items(user: User, key: str, f: Filters, part: str = "numerator") -> QuerySet
         if fig.denominator is None:
             raise KeyError(part)
         return fig.denominator(qs)
-    return fig.numerator(qs)
+    return fig.numerator(qs)  # type: ignore[misc]

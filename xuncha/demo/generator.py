@@ -1,20 +1,26 @@
-"""The demo world: 江城市 with its counties, their units, terms and people in every role.
+"""The demo world: 江城市 with its counties, their units, terms and people in every role, and the
+inspection work of its first two counties.
 
-``build_demo`` runs a list of steps over one context, in one transaction. Each step reads what the
-earlier ones made and may add to it; later parts of the product append their own steps (rounds,
-findings, rectification…) to ``STEPS``. Everything is drawn from ``random.Random(seed)`` and fixed
-dates, so the same seed and scale give the same world.
+``build_demo`` runs a list of steps over one context (``xuncha.demo.context``), in one transaction.
+Each step reads what the earlier ones made and may add to it. Everything is drawn from
+``random.Random(seed)`` and from dates relative to the day of the load, so the same seed and scale
+give the same world (the same counts and names; codes, salts and UUIDs differ).
 
-Rows are written with bulk inserts (``scale=50`` makes about 8,000 units and 3,000 people), but
-through the model's own rules: each unit is checked against its parent with the import's
-``check_parent``, its path, depth and county come from ``organisations.services.set_path`` once its
-id is known, and each role assignment copies ``admin_kind`` from its role as the database expects.
+The first steps (``STRUCTURE_STEPS``) write the tree, the terms and the people with bulk inserts
+(``scale=50`` makes about 8,400 units and 3,900 people), but through the model's own rules: each
+unit is checked against its parent with the import's ``check_parent``, its path, depth and county
+come from ``organisations.services.set_path`` once its id is known, and each role assignment copies
+``admin_kind`` from its role as the database expects.
+
+The work steps (``WORK_STEPS``: ``steps_inspections``, ``steps_leads``, ``steps_rectification``,
+``steps_evaluation``) go through the product's services only, so every rule is checked, every write
+is audited and every figure computes itself; see ``xuncha.demo.clock`` for how their time stamps
+are placed in the past. They run for the first two counties whatever the scale.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -27,8 +33,9 @@ from django.utils import timezone
 from xuncha.accounts.models import Role, RoleAssignment, User
 from xuncha.accounts.roles import BUILTIN_ROLES, sync_builtin_roles
 from xuncha.audit.services import record
-from xuncha.demo import names
-from xuncha.organisations.models import KIND_LEVEL, Term, Unit, UnitKind, UnitLevel
+from xuncha.demo import names, steps_evaluation, steps_inspections, steps_leads, steps_rectification
+from xuncha.demo.context import County, DemoContext, DemoError, Step, unit_posts
+from xuncha.organisations.models import KIND_LEVEL, Term, Unit, UnitFunction, UnitKind, UnitLevel
 from xuncha.organisations.services import check_parent, set_path
 
 # One password for every demo account, printed with the logins. It satisfies the password rules
@@ -36,44 +43,6 @@ from xuncha.organisations.services import check_parent, set_path
 DEMO_PASSWORD = "Xuncha@2026demo"
 DEMO_ACTOR = "xuncha-demo"
 BATCH = 1000
-
-
-class DemoError(Exception):
-    """The demo cannot be loaded (for example: the database already holds units)."""
-
-
-@dataclass
-class County:
-    unit: Unit
-    slug: str
-    district: bool  # 区 rather than 县
-    units: dict[str, Unit] = field(default_factory=dict)  # committee offices, departments, …
-    townships: list[Unit] = field(default_factory=list)
-    villages: dict[str, list[Unit]] = field(default_factory=dict)  # by township code
-
-    @property
-    def committee(self) -> str:
-        """区委 or 县委, as in 区委巡察办."""
-        return "区委" if self.district else "县委"
-
-
-@dataclass
-class DemoContext:
-    seed: int
-    scale: int
-    rng: random.Random
-    password_hash: str
-    city: Unit | None = None
-    city_units: dict[str, Unit] = field(default_factory=dict)
-    counties: list[County] = field(default_factory=list)
-    terms: list[Term] = field(default_factory=list)
-    users: list[User] = field(default_factory=list)
-    assignments: list[RoleAssignment] = field(default_factory=list)
-    used_names: set[str] = field(default_factory=set)
-    _slugs: dict[int, str] = field(default_factory=dict)  # unit pk → slug, for login names
-
-    def slug_of(self, unit: Unit) -> str:
-        return self._slugs[unit.pk]
 
 
 @dataclass(frozen=True)
@@ -85,23 +54,35 @@ class DemoSummary:
     units_by_kind: dict[str, int]
     terms: int
     users: int
+    work: dict[str, int] = field(default_factory=dict)  # label → count of the inspection work
     password: str = DEMO_PASSWORD
 
     def describe(self) -> str:
         kinds = "、".join(f"{UnitKind(k).label} {n}" for k, n in self.units_by_kind.items())
-        return (f"已装入演示数据（seed={self.seed}, scale={self.scale}）：{self.counties} 个县区，"
+        text = (f"已装入演示数据（seed={self.seed}, scale={self.scale}）：{self.counties} 个县区，"
                 f"{self.units} 个单位（{kinds}），{self.terms} 个届次，{self.users} 个账号。")
-
-
-Step = Callable[[DemoContext], None]
+        if self.work:
+            text += "\n巡察工作：" + "，".join(f"{label} {n}" for label, n in self.work.items()) + "。"
+        return text
 
 
 # --- organisations --------------------------------------------------------------------------
 
-def _unit(parent: Unit | None, kind: str, name: str, short: str, code: str, order: int) -> Unit:
+# The working organs the system finds by function (the county's discipline commission receives
+# leads, its inspection office is the office, …): slug → UnitFunction.
+FUNCTIONS = {
+    "xuncha": UnitFunction.INSPECTION_OFFICE,
+    "jiwei": UnitFunction.DISCIPLINE,
+    "zuzhi": UnitFunction.ORGANISATION,
+    "ducha": UnitFunction.SUPERVISION,
+}
+
+
+def _unit(parent: Unit | None, kind: str, name: str, short: str, code: str, order: int,
+          function: str = "") -> Unit:
     check_parent(kind, parent)
     unit = Unit(parent=parent, kind=kind, level=KIND_LEVEL[kind], name=name, short_name=short,
-                code=code, sort_order=order)
+                code=code, sort_order=order, function=function)
     unit.clean_fields(exclude=["path", "county", "parent"])
     return unit
 
@@ -147,7 +128,8 @@ def step_organisations(ctx: DemoContext) -> None:
 
     level1: list[Unit] = []
     for i, (slug, name, short) in enumerate(names.CITY_UNITS):
-        u = _unit(city, UnitKind.COMMITTEE_OFFICE, name, short, f"{city_code}-{slug.upper()}", i)
+        u = _unit(city, UnitKind.COMMITTEE_OFFICE, name, short, f"{city_code}-{slug.upper()}", i,
+                  FUNCTIONS.get(slug, ""))
         ctx.city_units[slug] = u
         level1.append(u)
     for i, (name, slug, district) in enumerate(_county_names(rng, 2 * ctx.scale)):
@@ -183,14 +165,14 @@ def _county_units(ctx: DemoContext, county: County) -> list[Unit]:
     prefix = county.unit.code
     made: list[Unit] = []
 
-    def add(key: str, kind: str, name: str, short: str) -> Unit:
-        u = _unit(parent, kind, name, short, f"{prefix}-{key.upper()}", len(made))
+    def add(key: str, kind: str, name: str, short: str, function: str = "") -> Unit:
+        u = _unit(parent, kind, name, short, f"{prefix}-{key.upper()}", len(made), function)
         made.append(u)
         return u
 
     for slug, name, short in names.COMMITTEE_OFFICES:
         county.units[slug] = add(slug, UnitKind.COMMITTEE_OFFICE, name.format(c=c),
-                                 short.format(c=c))
+                                 short.format(c=c), FUNCTIONS.get(slug, ""))
     for slug, name, short in names.DEPARTMENTS:
         if county.district and slug == "gaj":
             name, short = "公安分局", "公安分局"  # a district has a branch of the city bureau
@@ -227,24 +209,33 @@ def _villages(ctx: DemoContext, county: County, township: Unit) -> list[Unit]:
 # --- terms ----------------------------------------------------------------------------------
 
 def step_terms(ctx: DemoContext) -> None:
-    """届次: the current and the previous five-year term of each committee (全覆盖 is per term)."""
+    """届次: the current and the previous five-year term of each committee (全覆盖 is per term).
+
+    The current term is placed so that today lies in its fourth year, whatever day the demo is
+    loaded: the rounds of the work steps then fall in its past, present and near future."""
     assert ctx.city is not None
+    base = ctx.today.year - 3
+    city_start = date(base, 10, 12)
     terms = [
-        Term(unit=ctx.city, name="七届市委", start_date=date(2021, 10, 12),
-             end_date=date(2026, 10, 11)),
-        Term(unit=ctx.city, name="六届市委", start_date=date(2016, 10, 9),
-             end_date=date(2021, 10, 11)),
+        Term(unit=ctx.city, name="七届市委", start_date=city_start,
+             end_date=city_start.replace(year=base + 5) - timedelta(days=1)),
+        Term(unit=ctx.city, name="六届市委", start_date=city_start.replace(year=base - 5),
+             end_date=city_start - timedelta(days=1)),
     ]
+    current: list[tuple[County, Term]] = []
     for county in ctx.counties:
         n = 12 if county.district else 15
-        start = date(2021, 9, ctx.rng.randint(1, 28))
-        previous = date(2016, 9, ctx.rng.randint(1, 28))
-        terms.append(Term(unit=county.unit, name=f"{names.numeral(n)}届{county.committee}",
-                          start_date=start, end_date=start.replace(year=2026) - timedelta(days=1)))
+        start = date(base, 9, ctx.rng.randint(1, 28))
+        previous = date(base - 5, 9, ctx.rng.randint(1, 28))
+        term = Term(unit=county.unit, name=f"{names.numeral(n)}届{county.committee}",
+                    start_date=start, end_date=start.replace(year=base + 5) - timedelta(days=1))
+        terms.append(term)
+        current.append((county, term))
         terms.append(Term(unit=county.unit, name=f"{names.numeral(n - 1)}届{county.committee}",
                           start_date=previous, end_date=start - timedelta(days=1)))
     Term.objects.bulk_create(terms, batch_size=BATCH)
     ctx.terms = terms
+    ctx.current_terms = {county.unit.pk: term for county, term in current}
 
 
 # --- people ---------------------------------------------------------------------------------
@@ -260,6 +251,16 @@ COUNTY_PEOPLE: tuple[tuple[str, str, str, bool, str], ...] = (
     ("team_member", "member2", "zuzhi", False, "{w}第一巡察组组员"),
     ("team_member", "member3", "sjj", False, "{w}第二巡察组副组长"),
     ("team_member", "member4", "czj", False, "{w}第二巡察组组员"),
+    # Inspectors drawn for the rounds (一次一授权: each round's teams are formed anew) from
+    # discipline, organisation, publicity, audit and finance staff.
+    ("team_member", "member5", "xuanchuan", False, "{w}宣传部新闻科科长"),
+    ("team_member", "member6", "jiwei", False, "纪委监委第二监督检查室副主任"),
+    ("team_member", "member7", "sjj", False, "审计局经济责任审计股股长"),
+    ("team_member", "member8", "czj", False, "财政局会计监督科副科长"),
+    ("team_member", "member9", "zuzhi", False, "{w}组织部组织科副科长"),
+    ("team_member", "member10", "tongzhan", False, "{w}统战部经济科科员"),
+    ("team_member", "member11", "jiwei", False, "纪委监委案件审理室科员"),
+    ("team_member", "member12", "sjj", False, "审计局财政审计股科员"),
     ("discipline_handler", "jiwei1", "jiwei", True, "纪委监委第一监督检查室主任"),
     ("discipline_handler", "jiwei2", "jiwei", True, "纪委监委案件监督管理室副主任"),
     ("organisation_dept", "zuzhi", "zuzhi", True, "{w}组织部干部监督科科长"),
@@ -272,20 +273,11 @@ COUNTY_PEOPLE: tuple[tuple[str, str, str, bool, str], ...] = (
 HEAD_AND_CONTACT_UNITS = ("township:0", "township:1", "scjgj", "jyj", "wjw", "chengtou", "yizhong",
                           "village:0")
 
-POSTS: dict[str, tuple[str, str]] = {
-    UnitKind.DEPARTMENT: ("党组书记、局长", "办公室主任"),
-    UnitKind.STREET: ("党工委书记", "党政办主任"),
-    UnitKind.TOWNSHIP: ("党委书记", "党政办主任"),
-    UnitKind.STATE_FIRM: ("党委书记、董事长", "党群工作部部长"),
-    UnitKind.SCHOOL: ("党委书记", "党政办公室主任"),
-    UnitKind.HOSPITAL: ("党委书记", "党委办公室主任"),
-    UnitKind.VILLAGE: ("党支部书记、村委会主任", "村文书"),
-    UnitKind.COMMUNITY: ("社区党委书记、居委会主任", "社区专职工作者"),
-}
-
 CITY_PEOPLE = (
     ("city_office", "jiangcheng_director", "xuncha", "市委巡察办主任"),
     ("city_office", "jiangcheng_staff", "xuncha", "市委巡察办统筹协调科科长"),
+    # Receives the leads escalated to the city (提级至市纪委监委).
+    ("discipline_handler", "jiangcheng_jiwei", "jiwei", "市纪委监委第三监督检查室副主任"),
 )
 # 三员分立: three accounts, one administrator role each.
 ADMINS = (
@@ -295,28 +287,9 @@ ADMINS = (
 )
 
 
-def _person_name(ctx: DemoContext) -> str:
-    rng = ctx.rng
-    for _attempt in range(10_000):
-        given = rng.choice(names.GIVEN)
-        if rng.random() < 0.75:
-            given += rng.choice(names.GIVEN.replace(given, ""))
-        name = rng.choice(names.SURNAMES) + given
-        if name not in ctx.used_names:
-            ctx.used_names.add(name)
-            return name
-    raise DemoError("ran out of person names")  # pragma: no cover
-
-
 def _add_person(ctx: DemoContext, roles: dict[str, Role], *, role: str, username: str, unit: Unit,
                 post: str, anchor: Unit | None = None) -> None:
-    now = timezone.now()
-    user = User(username=username, name=_person_name(ctx), unit=unit, post=post,
-                password=ctx.password_hash, must_change_password=False, password_changed_at=now)
-    user.clean_fields(exclude=["password", "unit"])
-    ctx.users.append(user)
-    r = roles[role]
-    ctx.assignments.append(RoleAssignment(user=user, role=r, anchor=anchor, admin_kind=r.admin_kind))
+    ctx.add_person(role=role, username=username, unit=unit, post=post, anchor=anchor)
 
 
 def _head_units(county: County) -> list[Unit]:
@@ -339,6 +312,7 @@ def step_people(ctx: DemoContext) -> None:
     if any(d.code not in roles for d in BUILTIN_ROLES):
         sync_builtin_roles()
         roles = Role.objects.in_bulk(field_name="code")
+    ctx.roles = roles
     assert ctx.city is not None
 
     for role, username, unit_key, post in ADMINS:
@@ -355,9 +329,7 @@ def step_people(ctx: DemoContext) -> None:
             _add_person(ctx, roles, role=role, username=f"{county.slug}_{suffix}", unit=unit,
                         post=post.format(w=w), anchor=county.unit if anchored else None)
         for unit in _head_units(county):
-            head_post, contact_post = POSTS[unit.kind]
-            if unit.kind == UnitKind.DEPARTMENT and unit.short_name.endswith("委"):
-                head_post = "党组书记、主任"
+            head_post, contact_post = unit_posts(unit)
             slug = ctx.slug_of(unit)
             _add_person(ctx, roles, role="unit_head", username=f"{county.slug}_{slug}_head",
                         unit=unit, post=head_post)
@@ -369,13 +341,24 @@ def step_people(ctx: DemoContext) -> None:
     RoleAssignment.objects.bulk_create(ctx.assignments, batch_size=BATCH)
 
 
-STEPS: list[Step] = [step_organisations, step_terms, step_people]
+# The tree, the terms and the people: fast, bulk inserts, every county.
+STRUCTURE_STEPS: list[Step] = [step_organisations, step_terms, step_people]
+# The inspection work, through the product's services (every rule checked, every write audited),
+# for the first two counties only.
+WORK_STEPS: list[Step] = [
+    *steps_inspections.STEPS,
+    *steps_leads.STEPS,
+    *steps_rectification.STEPS,
+    *steps_evaluation.STEPS,
+]
+STEPS: list[Step] = [*STRUCTURE_STEPS, *WORK_STEPS]
 
 
-def build_demo(seed: int = 2026, scale: int = 1) -> DemoSummary:
+def build_demo(seed: int = 2026, scale: int = 1, *, work: bool = True) -> DemoSummary:
     """Loads the demo world into an empty database and returns what it made.
 
     Refuses a database that already holds units: the demo is a starting point, never a merge.
+    ``work=False`` stops after the tree, the terms and the people (tests of those, benchmarks).
     """
     if scale < 1:
         raise DemoError("scale must be at least 1")
@@ -386,9 +369,11 @@ def build_demo(seed: int = 2026, scale: int = 1) -> DemoSummary:
         # One hash for every account: hashing thousands of passwords with argon2 would take
         # minutes, and the accounts share the password anyway.
         ctx = DemoContext(seed=seed, scale=scale, rng=random.Random(seed),  # noqa: S311 — made-up data
-                          password_hash=make_password(DEMO_PASSWORD))
+                          password_hash=make_password(DEMO_PASSWORD),
+                          today=timezone.localdate())
         for step in STEPS:
-            step(ctx)
+            if work or step not in WORK_STEPS:
+                step(ctx)
         summary = _summary(ctx)
         record(actor=None, actor_name=DEMO_ACTOR, action="demo.load", object_type="demo",
                object_id=str(seed), object_repr="演示数据",
@@ -406,5 +391,24 @@ def _summary(ctx: DemoContext) -> DemoSummary:
         seed=ctx.seed, scale=ctx.scale,
         counties=Unit.objects.filter(level=UnitLevel.COUNTY).count(),
         units=sum(by_kind.values()), units_by_kind=by_kind, terms=len(ctx.terms),
-        users=len(ctx.users),
+        users=len(ctx.users), work=_work_counts(),
     )
+
+
+def _work_counts() -> dict[str, int]:
+    from xuncha.evaluation.models import Evaluation
+    from xuncha.findings.models import Problem
+    from xuncha.inspections.models import Inspection, Round
+    from xuncha.leads.models import Lead
+    from xuncha.rectification.models import RectificationPlan, RectificationTask
+
+    counts = {
+        "轮次": Round.objects.count(),
+        "巡察对象": Inspection.objects.count(),
+        "问题": Problem.objects.count(),
+        "线索": Lead.objects.count(),
+        "整改方案": RectificationPlan.objects.count(),
+        "整改任务": RectificationTask.objects.count(),
+        "评估": Evaluation.objects.count(),
+    }
+    return {k: n for k, n in counts.items() if n}

@@ -122,7 +122,10 @@ def _check_round_fields(term: Term, kind: str, theme: str, coordinated_form: str
         if not coordinated_form:
             errors.append({"field": "coordinated_form",
                            "message": _("市县统合巡察须选择组织形式(板块式、联动式、菜单式)。")})
-        if co_organiser is None or co_organiser.level > UnitLevel.CITY:
+        city_level = co_organiser is not None and (
+            co_organiser.level <= UnitLevel.CITY
+            or (co_organiser.parent is not None and co_organiser.parent.level <= UnitLevel.CITY))
+        if not city_level:
             errors.append({"field": "co_organiser",
                            "message": _("市县统合巡察须指定市级协同组织单位(市委巡察办)。")})
     if exit_date < entry_date:

@@ -48,6 +48,7 @@ class LeadIn(Schema):
     summary: str = Field(min_length=1, max_length=200)
     facts: str = Field(min_length=1)
     category_id: int | None = None
+    concerns_poverty_alleviation: bool = False
     persons: list[PersonIO]
 
 
@@ -82,7 +83,8 @@ def register_lead(request: HttpRequest, inspection_id: int, payload: LeadIn) -> 
         if payload.category_id else None
     return Status(201, services.lead_register(
         actor=request.user, inspection=insp, summary=payload.summary, facts=payload.facts,
-        persons=[p.dict() for p in payload.persons], category=category))
+        persons=[p.dict() for p in payload.persons], category=category,
+        concerns_poverty_alleviation=payload.concerns_poverty_alleviation))
 
 
 @router.post("/problems/{problem_id}/convert-to-lead", response={201: LeadOut, **ERRORS},

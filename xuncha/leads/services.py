@@ -68,7 +68,7 @@ def _clean_persons(persons: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 def lead_register(
     *, actor: User, inspection: Inspection, summary: str, facts: str,
     persons: Iterable[dict[str, Any]], category: ProblemCategory | None = None,
-    source_problem: Problem | None = None,
+    source_problem: Problem | None = None, concerns_poverty_alleviation: bool = False,
 ) -> Lead:
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     if source_problem is None:
@@ -82,6 +82,7 @@ def lead_register(
         inspection=inspection, unit=inspection.unit, county_id=inspection.unit.county_id,
         number=number, category=category, summary=summary.strip(), facts=facts.strip(),
         source_problem=source_problem, registered_by=actor,
+        concerns_poverty_alleviation=concerns_poverty_alleviation,
     )
     LeadPerson.objects.bulk_create([
         LeadPerson(lead=lead, name_index=name_digest(p["name"]), **p) for p in people

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.outcomes.models import AccountabilityRecord, FourForms, FundsRecovery, ResponsibilityKind
+from xuncha.rectification.forms import set_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -26,14 +27,14 @@ class _UnitProblemForm(forms.Form):
                  problems: list[Any], leads: list[tuple[str, str]] | None = None,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("请选择单位")), *units]
+        set_choices(self, "unit", [("", _("请选择单位")), *units])
         if "problem" in self.fields:
-            self.fields["problem"].choices = [("", _("不关联问题")), *problems]
+            set_choices(self, "problem", [("", _("不关联问题")), *problems])
         if "problems" in self.fields:
-            self.fields["problems"].choices = problems
+            set_choices(self, "problems", problems)
         if "lead" in self.fields:
             if leads:
-                self.fields["lead"].choices = [("", _("不关联线索")), *leads]
+                set_choices(self, "lead", [("", _("不关联线索")), *leads])
             else:
                 del self.fields["lead"]
 
@@ -64,7 +65,7 @@ class FundsForm(_UnitProblemForm):
     amount = forms.CharField(label=FundsRecovery._meta.get_field("amount").verbose_name,
                              max_length=20, help_text=_("单位为元,最多两位小数,例如 12800.50。"))
     kind = forms.ChoiceField(label=_("类别"),
-                             choices=FundsRecovery._meta.get_field("kind").choices)
+                             choices=list(FundsRecovery._meta.get_field("kind").choices or []))
     payer_or_payee = forms.CharField(label=_("收回自或退还给"), max_length=120)
     recorded_on = forms.DateField(label=_("日期"), widget=DATE)
     problem = forms.ChoiceField(label=_("关联问题"), required=False)

@@ -129,7 +129,10 @@ def accountability_warnings(problems: Iterable[Problem]) -> list[dict[str, Any]]
             continue
         kinds = set(AccountabilityRecord.objects.filter(problem=p)
                     .values_list("responsibility", flat=True))
-        if kinds and kinds <= {ResponsibilityKind.DIRECT}:
+        if not kinds:
+            out.append({"problem": p.pk, "number": p.number, "title": p.title,
+                        "message": _("第 %(n)s 条问题涉及具体人员,尚未记录任何问责。") % {"n": p.number}})
+        elif kinds <= {ResponsibilityKind.DIRECT}:
             out.append({"problem": p.pk, "number": p.number, "title": p.title,
                         "message": _("第 %(n)s 条问题只追究了直接责任,未倒查领导责任和主体责任。")
                         % {"n": p.number}})

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,7 @@ from xuncha.outcomes.models import (
     ResponsibilityKind,
 )
 from xuncha.web.forms import apply_service_errors, paginate, posted
+from xuncha.web.http import AuthedRequest
 
 MANAGE = "outcomes.manage_outcome"
 FED_BACK = [InspectionStatus.RECTIFYING, InspectionStatus.EVALUATING, InspectionStatus.ARCHIVED]
@@ -102,7 +103,7 @@ def _lead(user: Any, pk: int | None) -> Any:
 # --- the accountability list -----------------------------------------------------------------------
 
 @login_required
-def accountability(request: HttpRequest) -> HttpResponse:
+def accountability(request: AuthedRequest) -> HttpResponse:
     user = request.user
     require(user, "outcomes.view_accountabilityrecord")
     qs = visible(user, AccountabilityRecord).select_related("unit", "problem", "lead")
@@ -131,7 +132,7 @@ def accountability(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def accountability_add(request: HttpRequest) -> HttpResponse:
+def accountability_add(request: AuthedRequest) -> HttpResponse:
     user = request.user
     require(user, MANAGE)
     form = AccountabilityForm(posted(request), initial=_initial_unit(user),
@@ -160,7 +161,7 @@ def accountability_add(request: HttpRequest) -> HttpResponse:
 # --- institutions -----------------------------------------------------------------------------------
 
 @login_required
-def institutions(request: HttpRequest) -> HttpResponse:
+def institutions(request: AuthedRequest) -> HttpResponse:
     user = request.user
     require(user, "outcomes.view_institution")
     qs = visible(user, Institution).select_related("unit").prefetch_related("problems")
@@ -174,7 +175,7 @@ def institutions(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def institution_add(request: HttpRequest) -> HttpResponse:
+def institution_add(request: AuthedRequest) -> HttpResponse:
     user = request.user
     require(user, MANAGE)
     form = InstitutionForm(posted(request), initial=_initial_unit(user),
@@ -202,12 +203,12 @@ def institution_add(request: HttpRequest) -> HttpResponse:
 # --- funds ------------------------------------------------------------------------------------------
 
 @login_required
-def funds(request: HttpRequest) -> HttpResponse:
+def funds(request: AuthedRequest) -> HttpResponse:
     user = request.user
     require(user, "outcomes.view_fundsrecovery")
     qs = visible(user, FundsRecovery).select_related("unit", "problem", "lead")
     totals = dict(visible(user, FundsRecovery).values_list("kind").annotate(s=Sum("amount")))
-    kinds = FundsRecovery._meta.get_field("kind").choices
+    kinds = list(FundsRecovery._meta.get_field("kind").choices or [])
     return render(request, "outcomes/funds.html", {
         "tabs": _tabs(user, "funds"), "page": paginate(request, qs),
         "totals": [(label, totals.get(k) or Decimal("0")) for k, label in kinds],
@@ -216,7 +217,7 @@ def funds(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def funds_add(request: HttpRequest) -> HttpResponse:
+def funds_add(request: AuthedRequest) -> HttpResponse:
     user = request.user
     require(user, MANAGE)
     form = FundsForm(posted(request), initial=_initial_unit(user),

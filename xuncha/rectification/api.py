@@ -257,6 +257,13 @@ def check_plan(request: HttpRequest, plan_id: int) -> object:
     return plans.check_as_dicts(selectors.plan_get(user=request.user, plan_id=plan_id))
 
 
+@router.get("/plans/{plan_id}/tasks", response={200: list[TaskOut], **ERRORS},
+            summary="方案中的任务(含编制中)")
+def plan_tasks(request: HttpRequest, plan_id: int) -> object:
+    plan = selectors.plan_get(user=request.user, plan_id=plan_id)
+    return list(plan.tasks.select_related("problem").order_by("problem__number", "number"))
+
+
 @router.post("/plans/{plan_id}/tasks", response={201: TaskOut, **ERRORS}, summary="认领问题、增加任务")
 def add_task(request: HttpRequest, plan_id: int, payload: TaskIn) -> Status[object]:
     plan = selectors.plan_get(user=request.user, plan_id=plan_id)

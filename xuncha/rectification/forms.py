@@ -22,6 +22,12 @@ from xuncha.web.forms import VersionField
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def set_choices(form: forms.Form, name: str, choices: Any) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 def _int(value: Any) -> int | None:
     try:
         return int(value)
@@ -48,7 +54,7 @@ class PlanForm(forms.Form):
     def __init__(self, *args: Any, people: list[tuple[str, str]], period_help: str = "",
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["first_responsible"].choices = [("", _("请选择")), *people]
+        set_choices(self, "first_responsible", [("", _("请选择")), *people])
         if period_help:
             self.fields["period_end"].help_text = period_help
 
@@ -85,7 +91,7 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible_user"].choices = [("", _("不指定")), *people]
+        set_choices(self, "responsible_user", [("", _("不指定")), *people])
         self.fields["measure"].widget.attrs["data-measure"] = "1"
 
     def responsible_user_id(self) -> int | None:
@@ -104,7 +110,7 @@ class OwnProblemForm(forms.Form):
 
     def __init__(self, *args: Any, categories: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("请选择问题类别")), *categories]
+        set_choices(self, "category", [("", _("请选择问题类别")), *categories])
 
     def category_id(self) -> int | None:
         return _int(self.cleaned_data.get("category"))
@@ -133,8 +139,8 @@ class CompareForm(forms.Form):
     def __init__(self, *args: Any, numbers: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [(n, _("第%(n)s版") % {"n": n}) for n in numbers]
-        self.fields["old"].choices = choices
-        self.fields["new"].choices = choices
+        set_choices(self, "old", choices)
+        set_choices(self, "new", choices)
 
 
 # --- the ledger ------------------------------------------------------------------------------------
@@ -157,9 +163,9 @@ class LedgerFilterForm(forms.Form):
     def __init__(self, *args: Any, units: list[tuple[str, str]], categories: list[Any],
                  rounds: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["under"].choices = [("", _("全部单位")), *units]
-        self.fields["category"].choices = [("", _("全部类别")), *categories]
-        self.fields["round"].choices = [("", _("全部轮次")), *rounds]
+        set_choices(self, "under", [("", _("全部单位")), *units])
+        set_choices(self, "category", [("", _("全部类别")), *categories])
+        set_choices(self, "round", [("", _("全部轮次")), *rounds])
 
     def value_of(self, name: str) -> Any:
         return self.cleaned_data.get(name) if self.is_valid() else None
@@ -187,7 +193,7 @@ class ProgressForm(forms.Form):
     text = forms.CharField(label=_("本次进展"), widget=forms.Textarea(attrs={"rows": 4}),
                            help_text=_("写明做了什么、形成了什么成果。"))
     percent = forms.IntegerField(label=_("完成进度(%)"), min_value=0, max_value=100)
-    files = MultipleFileField(
+    evidence = MultipleFileField(
         label=_("佐证材料"), required=False,
         help_text=_("可一次选择多个文件:PDF、JPG、PNG、Word、Excel、PowerPoint,每个不超过 %(mb)s MB。"
                     "系统按文件内容识别类型,并提示重复使用的材料。")
@@ -222,7 +228,7 @@ class SampleForm(forms.Form):
 
     def __init__(self, *args: Any, counties: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["county"].choices = counties
+        set_choices(self, "county", counties)
 
 
 # --- the rectification report ------------------------------------------------------------------------

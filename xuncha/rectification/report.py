@@ -165,6 +165,7 @@ def rect_report_signoff(*, actor: User, report: RectificationReport, expected_ha
 @transaction.atomic
 def rect_report_receive(*, actor: User, report: RectificationReport) -> RectificationReport:
     scope.require(actor, "rectification.verify_closure", report.plan.unit)
+    report = RectificationReport.objects.select_for_update().get(pk=report.pk)
     if report.status != RectReportStatus.SUBMITTED:
         raise Conflict(_("整改报告尚未完成会签报送。"))
     report.status = RectReportStatus.RECEIVED

@@ -18,6 +18,7 @@ from xuncha.accounts.scope import get_visible, visible
 from xuncha.core.tree import subtree_q
 from xuncha.rectification.models import (
     PlanSnapshot,
+    PlanStatus,
     RectificationPlan,
     RectificationReport,
     RectificationTask,
@@ -43,7 +44,8 @@ class LedgerFilter:
 def ledger_queryset(*, user: User, f: LedgerFilter, today: date | None = None
                     ) -> QuerySet[RectificationTask]:
     today = today or timezone.localdate()
-    qs = visible(user, RectificationTask)
+    # The ledger is the tasks of approved plans; drafts live on the plan page.
+    qs = visible(user, RectificationTask).filter(plan__status=PlanStatus.APPROVED)
     if f.under_id is not None:
         from xuncha.organisations.selectors import unit_get
 

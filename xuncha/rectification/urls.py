@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xuncha.rectification import views
+from xuncha.rectification import ledger_views, report_views, views
 
 app_name = "rectification"
 urlpatterns = [
@@ -15,26 +15,26 @@ urlpatterns = [
     path("plans/<int:plan_id>/submit/", views.plan_submit, name="plan_submit"),
     path("plans/<int:plan_id>/versions/", views.plan_versions, name="plan_versions"),
     path("plans/<int:plan_id>/review/", views.plan_review, name="plan_review"),
-    path("plans/<int:plan_id>/progress/", views.progress_import, name="progress_import"),
-    path("plans/<int:plan_id>/progress/template/", views.progress_template,
+    path("plans/<int:plan_id>/progress/", ledger_views.progress_import, name="progress_import"),
+    path("plans/<int:plan_id>/progress/template/", ledger_views.progress_template,
          name="progress_template"),
-    path("plans/<int:plan_id>/report/", views.report_page, name="report"),
-    path("plans/<int:plan_id>/report/send/", views.report_send, name="report_send"),
-    path("plans/<int:plan_id>/report/signoff/", views.report_signoff, name="report_signoff"),
-    path("plans/<int:plan_id>/report/receive/", views.report_receive, name="report_receive"),
-    path("plans/<int:plan_id>/report/print/", views.report_print, name="report_print"),
-    path("plans/<int:plan_id>/report/public/", views.report_print_public,
+    path("plans/<int:plan_id>/report/", report_views.report_page, name="report"),
+    path("plans/<int:plan_id>/report/send/", report_views.report_send, name="report_send"),
+    path("plans/<int:plan_id>/report/signoff/", report_views.report_signoff, name="report_signoff"),
+    path("plans/<int:plan_id>/report/receive/", report_views.report_receive, name="report_receive"),
+    path("plans/<int:plan_id>/report/print/", report_views.report_print, name="report_print"),
+    path("plans/<int:plan_id>/report/public/", report_views.report_print_public,
          name="report_public"),
     path("measure-check/", views.measure_check, name="measure_check"),
-    path("ledger/", views.ledger_list, name="ledger"),
-    path("ledger/export/", views.ledger_export, name="ledger_export"),
-    path("tasks/<int:task_id>/", views.task_detail, name="task"),
+    path("ledger/", ledger_views.ledger_list, name="ledger"),
+    path("ledger/export/", ledger_views.ledger_export, name="ledger_export"),
+    path("tasks/<int:task_id>/", ledger_views.task_detail, name="task"),
     path("tasks/<int:task_id>/edit/", views.task_edit, name="task_edit"),
     path("tasks/<int:task_id>/remove/", views.task_remove, name="task_remove"),
-    path("tasks/<int:task_id>/progress/", views.task_progress, name="task_progress"),
-    path("tasks/<int:task_id>/closure/", views.task_closure, name="task_closure"),
-    path("tasks/<int:task_id>/verify/", views.task_verify, name="task_verify"),
-    path("tasks/<int:task_id>/reopen/", views.task_reopen, name="task_reopen"),
-    path("samples/", views.samples, name="samples"),
-    path("samples/<int:draw_id>/", views.sample_detail, name="sample"),
+    path("tasks/<int:task_id>/progress/", ledger_views.task_progress, name="task_progress"),
+    path("tasks/<int:task_id>/closure/", ledger_views.task_closure, name="task_closure"),
+    path("tasks/<int:task_id>/verify/", ledger_views.task_verify, name="task_verify"),
+    path("tasks/<int:task_id>/reopen/", ledger_views.task_reopen, name="task_reopen"),
+    path("samples/", ledger_views.samples, name="samples"),
+    path("samples/<int:draw_id>/", ledger_views.sample_detail, name="sample"),
 ]

@@ -1,6 +1,6 @@
-"""Pages of rectification (domain.md steps 6–8, 10): the plan under "三不过" and its review, the
-ledger with progress, evidence and 对账销号, progress import, sampling, and the rectification
-report.
+"""Pages of the rectification plan (domain.md step 6): opening it, claiming problems with tasks,
+the "三不过" check item by item, submission, versions and review by 巡察办 / 纪委 / 组织部. The
+ledger's pages are in ``ledger_views``, the rectification report's in ``report_views``.
 
 Thin: parse the form, call the service, render. Reads go through the selectors and
 ``scope.visible`` (missing and not-yours are both 404); writes are the services' decision, the
@@ -14,9 +14,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,51 +25,35 @@ from django.views.decorators.http import require_POST
 
 from xuncha.accounts.scope import get_visible, has, require, visible
 from xuncha.accounts.selectors import user_get, user_list
-from xuncha.attachments.services import reused_elsewhere
 from xuncha.core.errors import Conflict, PermissionDenied, ValidationFailed
 from xuncha.core.spreadsheets import XLSX_CONTENT_TYPE
 from xuncha.findings.models import Problem, ProblemCategory, ProblemState
-from xuncha.inspections.models import Inspection, InspectionStatus, Round
+from xuncha.inspections.models import Inspection, InspectionStatus
 from xuncha.inspections.selectors import inspection_get
-from xuncha.organisations.forms import ImportForm, unit_options
-from xuncha.organisations.models import Unit, UnitLevel
+from xuncha.organisations.models import Unit
 from xuncha.organisations.rules import rules_for
-from xuncha.rectification import excel, ledger, plans, report, selectors
+from xuncha.rectification import plans, selectors
 from xuncha.rectification.forms import (
-    ClosureForm,
     CompareForm,
-    LedgerFilterForm,
     OwnProblemForm,
     PlanEditForm,
     PlanForm,
-    ProgressForm,
-    ReopenForm,
-    ReportForm,
     ReviewForm,
-    SampleForm,
-    SignoffForm,
     TaskEditForm,
     TaskForm,
-    VerifyForm,
 )
 from xuncha.rectification.measures import check_measure
 from xuncha.rectification.models import (
     PlanReview,
     PlanSnapshot,
     PlanStatus,
-    ProgressReport,
     RectificationPlan,
-    RectificationReport,
     RectificationTask,
-    RectReportStatus,
-    ReportSignoff,
     ReviewBody,
-    SampleDraw,
-    SignoffBody,
     TaskStatus,
-    Verification,
 )
-from xuncha.web.forms import apply_service_errors, conflict_context, paginate, posted, uploaded
+from xuncha.web.forms import apply_service_errors, conflict_context, paginate, posted
+from xuncha.web.http import AuthedRequest
 
 PLAN = "rectification.view_rectificationplan"
 TASK = "rectification.view_rectificationtask"
@@ -112,20 +95,26 @@ def _people(user: Any, unit: Unit, *, subtree: bool) -> list[tuple[str, str]]:
             for u in qs.filter(is_active=True)[:500]]
 
 
+def mark(obj: Any, **attrs: Any) -> None:
+    """Puts values on a row for its template only (never saved)."""
+    for name, value in attrs.items():
+        setattr(obj, name, value)
+
+
 def decorate(tasks: list[RectificationTask]) -> list[RectificationTask]:
     """Overdue / due-soon from the deadline and today (never typed), for the colours of style.md."""
     today = timezone.localdate()
     for t in tasks:
-        t.overdue_days = 0
-        t.due_in = None
+        overdue_days, due_in = 0, None
         if t.status != TaskStatus.CLOSED and t.deadline is not None:
             days = (t.deadline - today).days
             if days < 0:
-                t.overdue_days = -days
+                overdue_days = -days
             elif days <= DUE_SOON_DAYS:
-                t.due_in = days
-        t.state = ("closed" if t.status == TaskStatus.CLOSED else "overdue" if t.overdue_days
-                   else "due_soon" if t.due_in is not None else "open")
+                due_in = days
+        state = ("closed" if t.status == TaskStatus.CLOSED else "overdue" if overdue_days
+                 else "due_soon" if due_in is not None else "open")
+        mark(t, overdue_days=overdue_days, due_in=due_in, state=state)
     return tasks
 
 
@@ -149,7 +138,7 @@ def _body_decisions(user: Any, plan: RectificationPlan,
             for b in required]
 
 
-def plan_shell(request: HttpRequest, plan: RectificationPlan, tab: str) -> dict[str, Any]:
+def plan_shell(request: AuthedRequest, plan: RectificationPlan, tab: str) -> dict[str, Any]:
     user = request.user
     pid = plan.pk
     approved = plan.status == PlanStatus.APPROVED
@@ -196,7 +185,7 @@ def _check_context(plan: RectificationPlan) -> dict[str, Any]:
 # --- plans ------------------------------------------------------------------------------------------
 
 @login_required
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     require(user, PLAN)
     status = request.GET.get("status", "")
@@ -214,19 +203,17 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         status=InspectionStatus.RECTIFYING, plan__isnull=True).select_related("unit", "round")
         .order_by("rectification_started_at")[:50]]
     for i in waiting:
-        i.can_open = has(user, EDIT, i.unit)
-        due = rules_for(i.unit).plan_due_days
         start = timezone.localdate(i.rectification_started_at) if i.rectification_started_at \
             else today
-        i.plan_due = start + timedelta(days=due)
-        i.plan_late = i.plan_due < today
+        plan_due = start + timedelta(days=rules_for(i.unit).plan_due_days)
+        mark(i, can_open=has(user, EDIT, i.unit), plan_due=plan_due, plan_late=plan_due < today)
     return render(request, "rectification/plans.html", {
         "page": page, "waiting": waiting, "status": status, "statuses": PlanStatus.choices,
     })
 
 
 @login_required
-def plan_open(request: HttpRequest, inspection_id: int) -> HttpResponse:
+def plan_open(request: AuthedRequest, inspection_id: int) -> HttpResponse:
     user = request.user
     insp = inspection_get(user=user, inspection_id=inspection_id)
     require(user, EDIT, insp.unit)
@@ -260,7 +247,7 @@ def plan_open(request: HttpRequest, inspection_id: int) -> HttpResponse:
 
 
 @login_required
-def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_detail(request: AuthedRequest, plan_id: int) -> HttpResponse:
     user = request.user
     plan = selectors.plan_get(user=user, plan_id=plan_id)
     context = plan_shell(request, plan, "plan")
@@ -278,23 +265,22 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         if d["problem"] is not None:
             flagged.setdefault(d["problem"], []).append(d["criterion"])
     for p in problems:
-        p.plan_tasks = by_problem.get(p.pk, [])
-        p.flags = sorted(set(flagged.get(p.number, [])))
+        mark(p, plan_tasks=by_problem.get(p.pk, []), flags=sorted(set(flagged.get(p.number, []))))
     snap = _latest_snapshot(user, plan)
     context.update(
         problems=problems, tasks=tasks, snapshot=snap,
         check_groups=_grouped(details), check_count=len(details),
         decisions=_body_decisions(user, plan, snap),
-        unclaimed=sum(1 for p in problems if not p.plan_tasks),
+        unclaimed=sum(1 for p in problems if p.pk not in by_problem),
         closed=sum(1 for t in tasks if t.status == TaskStatus.CLOSED),
-        overdue=sum(1 for t in tasks if t.overdue_days),
+        overdue=sum(1 for t in tasks if getattr(t, "overdue_days", 0)),
         is_editor=has(user, EDIT, plan.unit),
     )
     return render(request, "rectification/plan.html", context)
 
 
 @login_required
-def plan_check(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_check(request: AuthedRequest, plan_id: int) -> HttpResponse:
     """The "三不过" panel alone, refreshed by htmx."""
     plan = selectors.plan_get(user=request.user, plan_id=plan_id)
     return render(request, "rectification/_check_panel.html", {"plan": plan,
@@ -302,7 +288,7 @@ def plan_check(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @login_required
-def measure_check(request: HttpRequest) -> HttpResponse:
+def measure_check(request: AuthedRequest) -> HttpResponse:
     """Whether a measure is specific, as the author types (the same rule as the plan check)."""
     require(request.user, EDIT)
     text = request.GET.get("measure", "")[:2000]
@@ -311,7 +297,7 @@ def measure_check(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_edit(request: AuthedRequest, plan_id: int) -> HttpResponse:
     user = request.user
     plan = selectors.plan_get(user=user, plan_id=plan_id)
     plans.require_unit_editor(user, plan)
@@ -347,7 +333,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
                   status=_status(form, conflict))
 
 
-def _task_form_context(request: HttpRequest, plan: RectificationPlan, form: Any,
+def _task_form_context(request: AuthedRequest, plan: RectificationPlan, form: Any,
                        problem: Problem) -> dict[str, Any]:
     form.fields["measure"].widget.attrs.update({
         "hx-get": reverse("rectification:measure_check"), "hx-target": "#measure-verdict",
@@ -367,7 +353,7 @@ def _task_values(user: Any, form: Any) -> dict[str, Any]:
 
 
 @login_required
-def task_add(request: HttpRequest, plan_id: int, problem_id: int) -> HttpResponse:
+def task_add(request: AuthedRequest, plan_id: int, problem_id: int) -> HttpResponse:
     user = request.user
     plan = selectors.plan_get(user=user, plan_id=plan_id)
     plans.require_unit_editor(user, plan)
@@ -397,7 +383,7 @@ def task_add(request: HttpRequest, plan_id: int, problem_id: int) -> HttpRespons
 
 
 @login_required
-def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
+def task_edit(request: AuthedRequest, task_id: int) -> HttpResponse:
     user = request.user
     task = selectors.task_get(user=user, task_id=task_id)
     plan = selectors.plan_get(user=user, plan_id=task.plan_id)
@@ -433,7 +419,7 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_remove(request: HttpRequest, task_id: int) -> HttpResponse:
+def task_remove(request: AuthedRequest, task_id: int) -> HttpResponse:
     user = request.user
     task = selectors.task_get(user=user, task_id=task_id)
     plan_id, number = task.plan_id, task.problem.number
@@ -447,7 +433,7 @@ def task_remove(request: HttpRequest, task_id: int) -> HttpResponse:
 
 
 @login_required
-def problem_add(request: HttpRequest, plan_id: int) -> HttpResponse:
+def problem_add(request: AuthedRequest, plan_id: int) -> HttpResponse:
     """The unit adds a problem it found itself (自查发现)."""
     from xuncha.findings.forms import category_groups
 
@@ -456,7 +442,7 @@ def problem_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     plans.require_unit_editor(user, plan)
     form = OwnProblemForm(posted(request), categories=category_groups(user))
     if request.method == "POST" and form.is_valid():
-        category = visible(user, ProblemCategory).filter(pk=form.category_id()).first()
+        category = visible(user, ProblemCategory).filter(pk=form.category_id() or -1).first()
         try:
             if category is None:
                 raise ValidationFailed(_("问题类别不存在。"), details=[{"field": "category",
@@ -476,7 +462,7 @@ def problem_add(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @login_required
-def plan_submit(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_submit(request: AuthedRequest, plan_id: int) -> HttpResponse:
     """GET: the "三不过" check before submission; POST: submit, or the refusal grouped by criterion."""
     user = request.user
     plan = selectors.plan_get(user=user, plan_id=plan_id)
@@ -509,7 +495,7 @@ def _snapshot_rows(snap: PlanSnapshot) -> list[dict[str, Any]]:
 
 
 @login_required
-def plan_versions(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_versions(request: AuthedRequest, plan_id: int) -> HttpResponse:
     user = request.user
     plan = selectors.plan_get(user=user, plan_id=plan_id)
     snaps = list(visible(user, PlanSnapshot).filter(plan=plan).select_related("submitted_by")
@@ -537,7 +523,7 @@ def plan_versions(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @login_required
-def plan_review(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_review(request: AuthedRequest, plan_id: int) -> HttpResponse:
     """纪委 / 组织部 / 巡察办: approve or return the latest version with reasons per criterion."""
     user = request.user
     plan = selectors.plan_get(user=user, plan_id=plan_id)
@@ -568,398 +554,3 @@ def plan_review(request: HttpRequest, plan_id: int) -> HttpResponse:
                    can_review=plan.status == PlanStatus.SUBMITTED and mine is None,
                    **_check_context(plan))
     return render(request, "rectification/plan_review.html", context, status=_status(form))
-
-
-# --- the ledger -------------------------------------------------------------------------------------
-
-def _category_choices() -> list[Any]:
-    """Top categories (covering their children) and the leaves under them."""
-    cats = list(ProblemCategory.objects.filter(is_active=True).select_related("parent")
-                .order_by("sort_order", "code"))
-    groups: list[Any] = []
-    for top in (c for c in cats if c.parent_id is None):
-        leaves = [(str(c.pk), c.name) for c in cats if c.parent_id == top.pk]
-        groups.append((top.name, [(str(top.pk), _("全部:%(n)s") % {"n": top.name}), *leaves]))
-    return groups
-
-
-def _ledger_filter(request: HttpRequest) -> tuple[LedgerFilterForm, selectors.LedgerFilter]:
-    user = request.user
-    rounds = [(str(r.pk), str(r)) for r in visible(user, Round).order_by("-entry_date")[:200]]
-    form = LedgerFilterForm(request.GET, units=unit_options(user, TASK),
-                            categories=_category_choices(), rounds=rounds)
-    form.show_rounds = bool(rounds)
-    data = form.cleaned_data if form.is_valid() else {}
-    f = selectors.LedgerFilter(
-        under_id=_int(data.get("under")), plan_id=_int(request.GET.get("plan")),
-        status=data.get("status") or "", kind=data.get("kind") or "",
-        category_id=_int(data.get("category")), round_id=_int(data.get("round")),
-        q=data.get("q") or "")
-    return form, f
-
-
-def _evidence_counts(user: Any, tasks: list[RectificationTask]) -> dict[int, int]:
-    from django.contrib.contenttypes.models import ContentType
-
-    from xuncha.attachments.models import Attachment
-
-    ids = [t.pk for t in tasks]
-    report_task = dict(visible(user, ProgressReport).filter(task_id__in=ids)
-                       .values_list("id", "task_id"))
-    counts: dict[int, int] = {}
-    rows = Attachment.objects.filter(
-        Q(owner_type=ContentType.objects.get_for_model(ProgressReport),
-          owner_id__in=list(report_task))
-        | Q(owner_type=ContentType.objects.get_for_model(RectificationTask), owner_id__in=ids)
-    ).values_list("owner_type__model", "owner_id")
-    for model, owner_id in rows:
-        task_id = owner_id if model == "rectificationtask" else report_task.get(owner_id)
-        if task_id is not None:
-            counts[task_id] = counts.get(task_id, 0) + 1
-    return counts
-
-
-@login_required
-def ledger_list(request: HttpRequest) -> HttpResponse:
-    """整改台账: 50 rows a page from selectors.ledger_page, filters kept in the query string."""
-    user = request.user
-    require(user, TASK)
-    form, f = _ledger_filter(request)
-    number = max(_int(request.GET.get("page")) or 1, 1)
-    count, rows = selectors.ledger_page(user=user, f=f, offset=(number - 1) * 50, limit=50)
-    page = Paginator(range(count), 50).get_page(number)
-    if page.number != number:  # past the last page: show the last one
-        count, rows = selectors.ledger_page(user=user, f=f, offset=(page.number - 1) * 50,
-                                            limit=50)
-    tasks = decorate(rows)
-    evidence = _evidence_counts(user, tasks)
-    for t in tasks:
-        t.evidence_count = evidence.get(t.pk, 0)
-    plan = selectors.plan_get(user=user, plan_id=f.plan_id) if f.plan_id else None
-    return render(request, "rectification/ledger.html", {
-        "form": form, "page": page, "tasks": tasks, "plan": plan,
-        "filtered": any(v for k, v in request.GET.items() if k != "page"),
-        "can_sample": has(user, VERIFY),
-    })
-
-
-@login_required
-def ledger_export(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    require(user, TASK)
-    _form, f = _ledger_filter(request)
-    data = excel.export_ledger(user=user, tasks=selectors.ledger_queryset(user=user, f=f),
-                               title=_("整改台账"))
-    return _xlsx(data, _("整改台账_%(d)s.xlsx") % {"d": timezone.localdate().strftime("%Y%m%d")})
-
-
-# --- one item of the ledger -------------------------------------------------------------------------
-
-def _timeline(user: Any, task: RectificationTask) -> list[dict[str, Any]]:
-    from xuncha.attachments.services import attachments_of
-
-    events: list[dict[str, Any]] = []
-    for r in visible(user, ProgressReport).filter(task=task).select_related("reported_by"):
-        events.append({"kind": "progress", "at": r.created_at, "obj": r,
-                       "files": list(attachments_of(r))})
-    for v in visible(user, Verification).filter(task=task).select_related("verifier"):
-        events.append({"kind": "verification", "at": v.verified_at, "obj": v})
-    return sorted(events, key=lambda e: e["at"], reverse=True)
-
-
-def _task_page(request: HttpRequest, task: RectificationTask,
-               **forms: Any) -> dict[str, Any]:
-    user = request.user
-    plan = task.plan
-    editor = has(user, EDIT, task.unit) and plan.status == PlanStatus.APPROVED
-    # The office verifies; never anyone of the unit that asked (the service refuses it too).
-    verifier = has(user, VERIFY, task.unit) and not user.unit.path.startswith(task.unit.path)
-    open_for_progress = task.status in (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS)
-    files = list(ledger.evidence_of(task).select_related("uploaded_by"))
-    for a in files:
-        a.reused = reused_elsewhere(a)
-    decorate([task])
-    context = {
-        "task": task, "plan": plan, "problem": task.problem, "files": files,
-        "timeline": _timeline(user, task),
-        "can_progress": editor and open_for_progress,
-        "can_close": editor and open_for_progress,
-        "can_verify": verifier and task.status == TaskStatus.CLOSURE_REQUESTED,
-        "can_reopen": verifier and task.status == TaskStatus.CLOSED,
-        "progress_form": ProgressForm(initial={"percent": task.progress}),
-        "closure_form": ClosureForm(), "verify_form": VerifyForm(), "reopen_form": ReopenForm(),
-        "samples": list(visible(user, SampleDraw).filter(tasks=task)),
-    }
-    context.update(forms)
-    return context
-
-
-@login_required
-def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = selectors.task_get(user=request.user, task_id=task_id)
-    return render(request, "rectification/task.html", _task_page(request, task))
-
-
-def _task_action(request: HttpRequest, task_id: int, form_class: type, key: str,
-                 act: Any, done: str) -> HttpResponse:
-    """POST of one of the item's forms: on refusal the page comes back with the input kept."""
-    user = request.user
-    task = selectors.task_get(user=user, task_id=task_id)
-    form = form_class(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            act(user, task, form.cleaned_data)
-        except ValidationFailed as exc:
-            if any(isinstance(d, dict) and d.get("field") == "file" for d in exc.details or []):
-                form.add_error("files" if "files" in form.fields else None, exc.message)
-            else:
-                apply_service_errors(form, exc)
-        except Conflict as exc:
-            messages.error(request, exc.message)
-            return redirect("rectification:task", task_id=task.pk)
-        else:
-            messages.success(request, done)
-            return redirect("rectification:task", task_id=task.pk)
-    return render(request, "rectification/task.html", _task_page(request, task, **{key: form}),
-                  status=422)
-
-
-@login_required
-@require_POST
-def task_progress(request: HttpRequest, task_id: int) -> HttpResponse:
-    return _task_action(request, task_id, ProgressForm, "progress_form",
-                        lambda u, t, d: ledger.progress_report(
-                            actor=u, task=t, text=d["text"], percent=d["percent"],
-                            files=d["files"]),
-                        _("已报送整改进展。"))
-
-
-@login_required
-@require_POST
-def task_closure(request: HttpRequest, task_id: int) -> HttpResponse:
-    return _task_action(request, task_id, ClosureForm, "closure_form",
-                        lambda u, t, d: ledger.task_request_closure(actor=u, task=t,
-                                                                    note=d["note"]),
-                        _("已申请销号,等待巡察办核验。"))
-
-
-@login_required
-@require_POST
-def task_verify(request: HttpRequest, task_id: int) -> HttpResponse:
-    return _task_action(request, task_id, VerifyForm, "verify_form",
-                        lambda u, t, d: ledger.task_verify(actor=u, task=t, **d),
-                        _("已记录核验结果。"))
-
-
-@login_required
-@require_POST
-def task_reopen(request: HttpRequest, task_id: int) -> HttpResponse:
-    return _task_action(request, task_id, ReopenForm, "reopen_form",
-                        lambda u, t, d: ledger.task_reopen(actor=u, task=t, reason=d["reason"],
-                                                           relapse=d["relapse"]),
-                        _("已重新打开该事项。"))
-
-
-# --- progress import ---------------------------------------------------------------------------------
-
-@login_required
-def progress_template(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = selectors.plan_get(user=request.user, plan_id=plan_id)
-    return _xlsx(excel.progress_template(plan),
-                 _("%(u)s_整改进展报送.xlsx") % {"u": plan.unit.short_name or plan.unit.name})
-
-
-@login_required
-def progress_import(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """All or nothing: every error listed (工作表/行/列/原因), or every filled row reported."""
-    user = request.user
-    plan = selectors.plan_get(user=user, plan_id=plan_id)
-    require(user, EDIT, plan.unit)
-    form = ImportForm(posted(request), uploaded(request))
-    errors: list[dict[str, Any]] = []
-    summary = ""
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            n = excel.import_progress(actor=user, plan=plan, data=upload.read(),
-                                      filename=upload.name or "")
-        except ValidationFailed as exc:
-            errors = [d for d in (exc.details or []) if isinstance(d, dict) and "row" in d]
-            summary = exc.message
-            if not errors:
-                apply_service_errors(form, exc)
-        except Conflict as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("导入完成:报送了 %(n)d 条整改进展。") % {"n": n})
-            return redirect(reverse("rectification:ledger") + f"?plan={plan.pk}")
-    context = plan_shell(request, plan, "import")
-    context.update(form=form, errors=errors, summary=summary)
-    return render(request, "rectification/progress_import.html", context,
-                  status=422 if (errors or form.errors) else 200)
-
-
-# --- sampling ---------------------------------------------------------------------------------------
-
-@login_required
-def samples(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    require(user, VERIFY)
-    counties = list(visible(user, Unit, VERIFY).filter(level=UnitLevel.COUNTY).order_by("path"))
-    form = SampleForm(posted(request), counties=[(str(c.pk), c.name) for c in counties])
-    if request.method == "POST" and form.is_valid():
-        county = next(c for c in counties if str(c.pk) == form.cleaned_data["county"])
-        try:
-            draw = ledger.sample_draw(actor=user, county=county,
-                                      percent=form.cleaned_data["percent"])
-        except ValidationFailed as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已从 %(p)d 项已销号事项中抽取 %(n)d 项。")
-                             % {"p": draw.population, "n": draw.tasks.count()})
-            return redirect("rectification:sample", draw_id=draw.pk)
-    default_percent = rules_for(counties[0]).sample_percent if counties else 10
-    draws = visible(user, SampleDraw).select_related("county", "drawn_by").annotate(
-        size=Count("tasks")).order_by("-drawn_at")
-    return render(request, "rectification/samples.html", {
-        "form": form, "page": paginate(request, draws), "default_percent": default_percent,
-    }, status=_status(form))
-
-
-@login_required
-def sample_detail(request: HttpRequest, draw_id: int) -> HttpResponse:
-    user = request.user
-    draw = get_visible(user, SampleDraw.objects.select_related("county", "drawn_by"), pk=draw_id)
-    tasks = decorate(list(visible(user, RectificationTask).filter(sample_draws=draw)
-                          .select_related("problem", "unit").order_by("unit__path", "number")))
-    checked = set(visible(user, Verification).filter(task__in=tasks, sampled=True,
-                                                     verified_at__gte=draw.drawn_at)
-                  .values_list("task_id", flat=True))
-    for t in tasks:
-        t.checked = t.pk in checked
-    return render(request, "rectification/sample.html", {"draw": draw, "tasks": tasks})
-
-
-# --- the rectification report ----------------------------------------------------------------------
-
-def _report_or_none(user: Any, plan: RectificationPlan) -> RectificationReport | None:
-    return visible(user, RectificationReport).filter(plan=plan).first()
-
-
-def _report_context(request: HttpRequest, plan: RectificationPlan,
-                    rpt: RectificationReport | None) -> dict[str, Any]:
-    user = request.user
-    editor = has(user, EDIT, plan.unit) and plan.status == PlanStatus.APPROVED
-    signoffs = list(visible(user, ReportSignoff).filter(report=rpt).select_related("signer")) \
-        if rpt else []
-    body = report.signoff_body_of(user, rpt) if rpt else None
-    signed = {s.body for s in signoffs if s.voided_at is None}
-    compiled = rpt.compiled if rpt else report.compile_ledger(plan)
-    slots = [{"label": label, "signoff": next((s for s in signoffs if s.body == b
-                                               and s.voided_at is None), None)}
-             for b, label in SignoffBody.choices]
-    return {
-        "report": rpt, "signoffs": signoffs, "slots": slots,
-        "voided": [s for s in signoffs if s.voided_at is not None],
-        "can_write": editor and (rpt is None or rpt.status in (RectReportStatus.DRAFT,
-                                                               RectReportStatus.SIGNING)),
-        "can_send": editor and rpt is not None and rpt.status == RectReportStatus.DRAFT,
-        "can_sign": body is not None and rpt is not None
-        and rpt.status == RectReportStatus.SIGNING and body not in signed,
-        "sign_body": SignoffBody(body).label if body else "",
-        "can_receive": rpt is not None and rpt.status == RectReportStatus.SUBMITTED
-        and has(user, VERIFY, plan.unit),
-        "compiled": compiled,
-        "status_rows": [(label, compiled.get("tasks_by_status", {}).get(k, 0))
-                        for k, label in TaskStatus.choices],
-    }
-
-
-@login_required
-def report_page(request: HttpRequest, plan_id: int) -> HttpResponse:
-    user = request.user
-    plan = selectors.plan_get(user=user, plan_id=plan_id)
-    require(user, "rectification.view_rectificationreport", plan.unit)
-    rpt = _report_or_none(user, plan)
-    context = plan_shell(request, plan, "report")
-    context.update(_report_context(request, plan, rpt))
-    initial = ({"unit_text": rpt.unit_text, "head_text": rpt.head_text,
-                "public_text": rpt.public_text} if rpt else
-               {"public_text": report.public_summary(plan)})
-    form = ReportForm(posted(request), initial=initial)
-    if request.method == "POST":
-        if not context["can_write"]:
-            raise PermissionDenied(_("您的角色无权执行此操作。"))
-        if form.is_valid():
-            try:
-                report.rect_report_save(actor=user, plan=plan, **form.cleaned_data)
-            except ValidationFailed as exc:
-                apply_service_errors(form, exc)
-            except Conflict as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("已保存整改报告。"))
-                return redirect("rectification:report", plan_id=plan.pk)
-    context.update(form=form, sign_form=SignoffForm(initial={
-        "content_hash": rpt.content_hash if rpt else ""}))
-    return render(request, "rectification/report.html", context, status=_status(form))
-
-
-def _report_action(request: HttpRequest, plan_id: int, act: Any, done: str) -> HttpResponse:
-    user = request.user
-    plan = selectors.plan_get(user=user, plan_id=plan_id)
-    rpt = selectors.report_get(user=user, plan_id=plan.pk)
-    try:
-        act(user, rpt)
-    except (Conflict, ValidationFailed) as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect("rectification:report", plan_id=plan.pk)
-
-
-@login_required
-@require_POST
-def report_send(request: HttpRequest, plan_id: int) -> HttpResponse:
-    return _report_action(request, plan_id,
-                          lambda u, r: report.rect_report_send_for_signoff(actor=u, report=r),
-                          _("已送纪委监委、组织部会签。"))
-
-
-@login_required
-@require_POST
-def report_signoff(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """Signs the content the signer was shown: the form carries its SM3 hash."""
-    form = SignoffForm(request.POST)
-
-    def act(user: Any, rpt: RectificationReport) -> None:
-        if not form.is_valid():
-            raise Conflict(_("会签信息不完整,请刷新页面后核对报告再会签。"))
-        report.rect_report_signoff(actor=user, report=rpt,
-                                   expected_hash=form.cleaned_data["content_hash"],
-                                   opinion=form.cleaned_data["opinion"])
-
-    return _report_action(request, plan_id, act, _("已会签。"))
-
-
-@login_required
-@require_POST
-def report_receive(request: HttpRequest, plan_id: int) -> HttpResponse:
-    return _report_action(request, plan_id,
-                          lambda u, r: report.rect_report_receive(actor=u, report=r),
-                          _("已接收整改报告。"))
-
-
-@login_required
-def report_print(request: HttpRequest, plan_id: int, public: bool = False) -> HttpResponse:
-    user = request.user
-    plan = selectors.plan_get(user=user, plan_id=plan_id)
-    rpt = selectors.report_get(user=user, plan_id=plan.pk)
-    context = {"plan": plan, **_report_context(request, plan, rpt)}
-    template = "rectification/print_public.html" if public else "rectification/print_report.html"
-    return render(request, template, context)
-
-
-@login_required
-def report_print_public(request: HttpRequest, plan_id: int) -> HttpResponse:
-    return report_print(request, plan_id, public=True)

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xuncha.rectification.forms import set_choices
 from xuncha.web.forms import VersionField
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -38,7 +39,7 @@ class PrepareForm(forms.Form):
 
     def __init__(self, *args: Any, reporters: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reporter"].choices = reporters
+        set_choices(self, "reporter", reporters)
 
 
 class SubmitForm(forms.Form):
@@ -53,7 +54,7 @@ class OverviewForm(forms.Form):
 
     def __init__(self, *args: Any, cities: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["city"].choices = cities
+        set_choices(self, "city", cities)
 
 
 class AssignmentForm(forms.Form):
@@ -65,7 +66,7 @@ class AssignmentForm(forms.Form):
 
     def __init__(self, *args: Any, counties: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["county"].choices = [("", _("请选择")), *counties]
+        set_choices(self, "county", [("", _("请选择")), *counties])
 
 
 class AnswerForm(forms.Form):

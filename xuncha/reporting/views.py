@@ -13,7 +13,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,9 +38,16 @@ from xuncha.reporting.models import (
     ReturnStatus,
 )
 from xuncha.web.forms import apply_service_errors, conflict_context, paginate, posted
+from xuncha.web.http import AuthedRequest
 
 SUBMIT = "reporting.submit_return"
 VIEW = "reporting.view_monthlyreturn"
+
+
+def _mark(obj: Any, **attrs: Any) -> None:
+    """Puts values on a row for its template only (never saved)."""
+    for name, value in attrs.items():
+        setattr(obj, name, value)
 
 
 def _status(form: Any, conflict: Any = None) -> int:
@@ -125,7 +132,7 @@ def _reporters(user: Any) -> list[Unit]:
 
 
 @login_required
-def returns(request: HttpRequest) -> HttpResponse:
+def returns(request: AuthedRequest) -> HttpResponse:
     user = request.user
     require(user, VIEW)
     reporters = _reporters(user)
@@ -149,7 +156,7 @@ def returns(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     page = paginate(request, qs)
     for r in page.object_list:
-        r.overdue = r.status != ReturnStatus.SUBMITTED and today > r.due_on
+        _mark(r, overdue=r.status != ReturnStatus.SUBMITTED and today > r.due_on)
     return render(request, "reporting/returns.html", {
         "form": form if reporters else None, "page": page, "level": level,
         "levels": ReturnLevel.choices,
@@ -164,24 +171,24 @@ def _return(user: Any, return_id: int) -> MonthlyReturn:
 
 
 @login_required
-def return_detail(request: HttpRequest, return_id: int, form: SubmitForm | None = None
+def return_detail(request: AuthedRequest, return_id: int, form: SubmitForm | None = None
                   ) -> HttpResponse:
     user = request.user
     ret = _return(user, return_id)
     can_submit = ret.status == ReturnStatus.DRAFT and has(user, SUBMIT, ret.reporter)
-    ret.overdue = ret.status != ReturnStatus.SUBMITTED and timezone.localdate() > ret.due_on
+    _mark(ret, overdue=ret.status != ReturnStatus.SUBMITTED and timezone.localdate() > ret.due_on)
     return render(request, "reporting/return.html", {
         "ret": ret, "sections": return_sections(ret.data), "can_submit": can_submit,
         "compiled_at": compiled_at(ret.data),
         "form": form or SubmitForm(initial={"note": ret.note}),
-        "overdue": ret.overdue,
+        "overdue": getattr(ret, "overdue", False),
         "frozen": ret.status == ReturnStatus.SUBMITTED,
     }, status=_status(form) if form else 200)
 
 
 @login_required
 @require_POST
-def return_refresh(request: HttpRequest, return_id: int) -> HttpResponse:
+def return_refresh(request: AuthedRequest, return_id: int) -> HttpResponse:
     """Recompiles a draft from the records (a submitted return is never recompiled)."""
     user = request.user
     ret = _return(user, return_id)
@@ -199,7 +206,7 @@ def return_refresh(request: HttpRequest, return_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def return_submit(request: HttpRequest, return_id: int) -> HttpResponse:
+def return_submit(request: AuthedRequest, return_id: int) -> HttpResponse:
     user = request.user
     ret = _return(user, return_id)
     form = SubmitForm(request.POST)
@@ -219,7 +226,7 @@ def return_submit(request: HttpRequest, return_id: int) -> HttpResponse:
 
 
 @login_required
-def city_overview(request: HttpRequest) -> HttpResponse:
+def city_overview(request: AuthedRequest) -> HttpResponse:
     """The city office's side-by-side view of all counties for one month."""
     user = request.user
     require(user, "reporting.view_city_returns")
@@ -261,7 +268,7 @@ def city_overview(request: HttpRequest) -> HttpResponse:
 # --- city assignments (市级交办事项) ----------------------------------------------------------------
 
 @login_required
-def assignments(request: HttpRequest) -> HttpResponse:
+def assignments(request: AuthedRequest) -> HttpResponse:
     user = request.user
     require(user, "reporting.view_cityassignment")
     can_add = has(user, "reporting.add_cityassignment")
@@ -290,7 +297,7 @@ def assignments(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     page = paginate(request, qs)
     for a in page.object_list:
-        a.overdue = a.status == AssignmentStatus.OPEN and a.deadline < today
+        _mark(a, overdue=a.status == AssignmentStatus.OPEN and a.deadline < today)
     return render(request, "reporting/assignments.html", {
         "form": form if can_add else None, "page": page, "status": status,
         "statuses": AssignmentStatus.choices,
@@ -298,7 +305,7 @@ def assignments(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
+def assignment_detail(request: AuthedRequest, assignment_id: int) -> HttpResponse:
     user = request.user
     a = get_visible(user, CityAssignment.objects.select_related("county", "city", "assigned_by"),
                     pk=assignment_id)
@@ -320,12 +327,11 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
             except Conflict as exc:
                 a = get_visible(user, CityAssignment.objects.select_related("county", "city"),
                                 pk=assignment_id)
-                a.done = a.status == AssignmentStatus.DONE
                 conflict = conflict_context(exc, form, a, ("response",), data)
             else:
                 messages.success(request, _("已报告办理情况。"))
                 return redirect("reporting:assignment", assignment_id=a.pk)
-    a.overdue = a.status == AssignmentStatus.OPEN and a.deadline < timezone.localdate()
+    _mark(a, overdue=a.status == AssignmentStatus.OPEN and a.deadline < timezone.localdate())
     return render(request, "reporting/assignment.html", {
         "a": a, "form": form, "can_answer": can_answer, "conflict": conflict,
     }, status=_status(form, conflict))

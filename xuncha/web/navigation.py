@@ -42,6 +42,7 @@ SECTIONS: tuple[NavSection, ...] = (
         NavItem(_("巡察列表"), "inspections:inspections", "building", "inspections.view_inspection"),
         NavItem(_("回避申报"), "inspections:conflicts", "shield", "inspections.view_round"),
         NavItem(_("问题线索"), "leads:list", "lock", "leads.view_lead"),
+        NavItem(_("线索办理进度"), "leads:tracking", "clock", "leads.track_lead"),
     )),
     NavSection(_("整改"), (
         NavItem(_("整改方案"), "rectification:plans", "file", "rectification.view_rectificationplan"),
@@ -54,6 +55,10 @@ SECTIONS: tuple[NavSection, ...] = (
         NavItem(_("评估计划"), "evaluation:list", "check", "evaluation.view_evaluation"),
         NavItem(_("质询会"), "evaluation:meetings", "users", "evaluation.view_inquirymeeting"),
         NavItem(_("评分表模板"), "evaluation:rubric", "file", "evaluation.view_rubrictemplate"),
+    )),
+    NavSection(_("统计"), (
+        NavItem(_("数据看板"), "dashboards:index", "log", "findings.view_problem"),
+        NavItem(_("挂图作战"), "dashboards:board", "calendar", "findings.view_problem"),
     )),
     NavSection(_("基础数据"), (
         NavItem(_("组织机构"), "organisations:tree", "tree", "organisations.view_unit"),
