@@ -231,7 +231,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
       body=lambda s: [{"title": "看班子"}, {"title": "看作风"}, {"title": "看廉洁"}]),
     E("GET", f"{API}/rounds/{{round_id}}/teams", {"round_id": "round"}, probe=has_id("team")),
     E("POST", f"{API}/rounds/{{round_id}}/teams", {"round_id": "round"}, body=lambda s: {}),
-    E("POST", f"{API}/teams/{{team_id}}/members", {"team_id": "team"},
+    # The second team, still 筹备: members are added before entry (一次一授权).
+    E("POST", f"{API}/teams/{{team_id}}/members", {"team_id": "team2"},
       body=lambda s: {"user_id": s["user:east_inspector_c"], "position": "member"}),
     E("DELETE", f"{API}/team-members/{{member_id}}", {"member_id": "member:removable"}),
     E("POST", f"{API}/teams/{{team_id}}/inspections", {"team_id": "team"},

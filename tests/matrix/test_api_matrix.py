@@ -153,7 +153,7 @@ _TABLE: dict[str, dict[str, str]] = {
     "GET /conflict-declarations":
         row("ok ok em ok em em em em em em em", "em", "em em em em em"),
     "POST /conflict-declarations":
-        row("ok ok ok ok ok ok ok ok ok ok ok", "hd", "ok dn dn dn dn"),
+        row("ok ok ok ok dn dn dn dn ok ok ok", "hd", "ok dn dn dn dn"),
     "DELETE /conflict-declarations/{declaration_id}":
         row("dn dn hd ok hd hd hd hd hd hd hd", "hd", "hd hd hd hd hd"),
     # --- intake ---
@@ -165,7 +165,7 @@ _TABLE: dict[str, dict[str, str]] = {
         row("ok ok ok ok hd hd hd hd dn dn dn", "hd", "dn hd hd hd hd"),
     # --- findings: the unit sees nothing on site, its fed-back problems from 反馈 on ---
     "GET /problem-categories":
-        row("ok ok ok ok ok ok ok ok ok ok ok", "ok", "ok ok ok em|dn ok"),
+        row("ok ok ok ok ok ok ok ok ok ok ok", "ok", "ok em em em em"),
     "GET /inspections/{inspection_id}/problems":
         row("ok ok ok ok em em hd hd ok ok ok", "hd", "ok hd hd hd hd"),
     "GET /inspections/{inspection_id}/problems#fed_back":
@@ -185,13 +185,13 @@ _TABLE: dict[str, dict[str, str]] = {
     "GET /inspections/{inspection_id}/problems.xlsx#fed_back":
         row("ok ok ok ok ok hd ok hd ok ok ok", "hd", "ok hd hd hd hd"),
     "GET /problem-template.xlsx":
-        row("ok ok ok ok ok ok ok ok ok ok ok", "ok", "ok ok ok dn ok"),
+        row("ok ok ok ok ok ok ok ok ok ok ok", "ok", "ok dn dn dn dn"),
     "POST /inspections/{inspection_id}/problems/import":
         row("ok ok ok ok dn dn hd hd dn dn dn", "hd", "dn hd hd hd hd"),
     "GET /inspections/{inspection_id}/recommendations":
         row("ok ok ok ok em em hd hd ok ok ok", "hd", "ok hd hd hd hd"),
     "POST /inspections/{inspection_id}/recommendations":
-        row("ok ok ok ok hd hd hd hd dn dn dn", "hd", "dn hd hd hd hd"),
+        row("ok ok ok ok dn dn hd hd dn dn dn", "hd", "dn hd hd hd hd"),
     "POST /recommendations/{recommendation_id}/send":
         row("ok ok dn dn hd hd hd hd dn dn dn", "hd", "dn hd hd hd hd"),
     # --- leads: leader, director, discipline commission; counts for office/leadership/city ---
@@ -243,7 +243,7 @@ _TABLE: dict[str, dict[str, str]] = {
         row("ok ok ok ok ok hd ok hd ok ok ok", "hd", "ok hd hd hd hd"),
     # 三方签字: unit head, team leader, office director
     "POST /feedback/{feedback_id}/sign":
-        row("ok dn ok dn ok hd dn hd dn dn dn", "hd", "dn hd hd hd hd"),
+        row("ok dn ok dn dn hd dn hd dn dn dn", "hd", "dn hd hd hd hd"),  # the town head does not sign for a village
 }
 
 
@@ -284,7 +284,9 @@ def _cases() -> list[Any]:
 # a row fails the test below, and so does any router under a tag listed in neither set.
 MATRIX_TAGS = frozenset({"人员与角色", "组织机构", "站内消息", "审计日志", "巡察工作", "巡察发现",
                          "问题线索", "巡察报告与反馈"})
-LATER_TAGS = frozenset({"整改", "整改成果与问责", "月度报送", "整改评估", "满意度测评"})
+# Routers whose access is covered by their own suites (tests/rectification_pages, tests/lead_pages,
+# tests/evaluation_pages, tests/dashboard_pages, tests/api) and not yet by rows here.
+LATER_TAGS = frozenset({"整改", "整改成果与问责", "月度报送", "整改评估", "满意度测评", "统计"})
 
 
 def _openapi_operations(client: Any) -> dict[str, set[str]]:

@@ -25,6 +25,7 @@ IN_FED_BACK = "('rectifying', 'evaluating', 'archived')"
 T_PROBLEM = "findings_problem"
 T_INSP = "inspections_inspection"
 T_TASK = "rectification_rectificationtask"
+T_PLAN = "rectification_rectificationplan"
 T_UNIT = "organisations_unit"
 T_CAT = "findings_problemcategory"
 
@@ -216,16 +217,17 @@ def status_sql(status: str, today: date) -> tuple[str, list[Any]]:
 
 def ledger_page(county_id: int, status: str, offset: int = 0, limit: int = 50,
                 today: date | None = None) -> tuple[int, list[tuple[Any, ...]]]:
-    """The total and one page (ordered by deadline, then id) of a county's tasks: the count, the
-    50 ids from the index, then those rows with their problem's number and title."""
+    """The total and one page (ordered by deadline, then id) of a county's ledger — the tasks of
+    approved plans: the count, the 50 ids from the index, then those rows with their problem's
+    number and title."""
     today = today or timezone.localdate()
     cond, args = status_sql(status, today)
+    ledger = (f"FROM {T_TASK} t JOIN {T_PLAN} pl ON pl.id = t.plan_id AND pl.status = 'approved' "
+              f"WHERE t.county_id = %s AND {cond}")
     with connection.cursor() as cur:
-        cur.execute(f"SELECT count(*) FROM {T_TASK} t WHERE t.county_id = %s AND {cond}",
-                    [county_id, *args])
+        cur.execute(f"SELECT count(*) {ledger}", [county_id, *args])
         total = cur.fetchone()[0]
-        cur.execute(f"SELECT t.id FROM {T_TASK} t WHERE t.county_id = %s AND {cond} "
-                    f"ORDER BY t.deadline, t.id LIMIT %s OFFSET %s",
+        cur.execute(f"SELECT t.id {ledger} ORDER BY t.deadline, t.id LIMIT %s OFFSET %s",
                     [county_id, *args, limit, offset])
         ids = [r[0] for r in cur.fetchall()]
         rows: list[tuple[Any, ...]] = []

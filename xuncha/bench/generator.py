@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
@@ -228,7 +228,7 @@ class Writer:
         self.model = model
         self.chunk = chunk
         meta = model._meta
-        cols = [meta.get_field(f).column for f in fields]
+        cols = [cast(Any, meta.get_field(f)).column for f in fields]
         qn = conn.ops.quote_name
         table = qn(meta.db_table)
         col_sql = ", ".join(qn(c) for c in cols)
@@ -404,7 +404,7 @@ class Generator:
 
         big = self.s.problems >= 100_000
         sqlite_file = (self.conn.vendor == "sqlite" and not self.conn.in_atomic_block
-                       and not self.conn.is_in_memory_db())
+                       and not getattr(self.conn, "is_in_memory_db", lambda: True)())
         if sqlite_file:
             with self.conn.cursor() as cur:
                 cur.execute("PRAGMA journal_mode=DELETE")
@@ -608,14 +608,14 @@ class Generator:
                  ("team_leader", "xuncha", self.s.teams_per_round),
                  ("team_member", "xuncha", 2 * self.s.teams_per_round))
         for county in self.counties:
-            for role, office, n in fixed:
+            for role, slug, n in fixed:
                 ids = []
                 for i in range(n):
-                    name = ""
+                    login = ""
                     if county is self.largest and i == 0:
-                        name = {"office_staff": COUNTY_USER, "team_leader": IMPORT_USER}.get(role, "")
+                        login = {"office_staff": COUNTY_USER, "team_leader": IMPORT_USER}.get(role, "")
                     anchor = None if role.startswith("team_") else county.unit
-                    ids.append(add(county.offices[office], role, anchor, name))
+                    ids.append(add(county.offices[slug], role, anchor, login))
                 county.staff[role] = ids
         budget = self.s.users - len(self.usernames)
         # The rest are the units' own people: a contact for each unit, heads, then villages.
@@ -828,8 +828,8 @@ class Generator:
         cat_ids, cat_w = self.category_ids, self.category_weights
         cum = []
         acc_w = 0
-        for w in cat_w:
-            acc_w += w
+        for weight in cat_w:
+            acc_w += weight
             cum.append(acc_w)
         def category() -> int:
             return cat_ids[bisect.bisect(cum, rand() * acc_w)]
@@ -878,6 +878,20 @@ class Generator:
                            PlanStatus.APPROVED, 1, dt(approved, 200)))
                 task_created = dt(approved, 220)
                 task_no = 0
+            # Feedback signed, plan still being drafted or reviewed: its tasks are not yet the
+            # ledger (the ledger lists approved plans only), all not started.
+            drafting = status == InspectionStatus.FEEDBACK and rand() < 0.6
+            if drafting:
+                draft_start = today - timedelta(days=3)
+                responsible = (county.heads.get(unit.id) or county.contacts.get(unit.id)
+                               or county.staff["leadership"][0])
+                submitted = rand() < 0.5
+                ts = dt(draft_start, 100)
+                plans.add((plan_id, ts, ts, 1, p["id"], unit.id, responsible, choice(leaders), "",
+                           "", d(draft_start), d(draft_start + timedelta(days=90)),
+                           PlanStatus.SUBMITTED if submitted else PlanStatus.DRAFT,
+                           int(submitted), None))
+                task_no = 0
             for number in range(1, n_problems + 1):
                 x = rand()
                 if planned:
@@ -889,6 +903,15 @@ class Generator:
                 problems.add((pid, created, created, 1, p["id"], unit.id, cid, number, category(),
                               choice(titles), choice(facts), severity, "inspection", None,
                               rand() < 0.1, rand() < 0.08, state, author))
+                if drafting and state == "active":
+                    for _j in range(randint(1, 2)):
+                        task_no += 1
+                        deadline = today + timedelta(days=randint(30, 120))
+                        tasks.add((tid, ts, ts, 1, plan_id, pid, unit.id, cid, task_no,
+                                   choice(MEASURES), "deadline", d(deadline), choice(leaders),
+                                   choice(leaders), choice(DEPT_SHORT), None, choice(EVIDENCE),
+                                   TaskStatus.NOT_STARTED, 0, None, False, 0))
+                        tid += 1
                 if planned and state == "active":
                     # Outcomes hang on some problems.
                     z = rand()
@@ -907,9 +930,9 @@ class Generator:
                         self.ids[FundsRecovery] += 1
                     elif z < 0.11:
                         day = min(rect_start + timedelta(days=randint(20, 200)), today - one)
-                        w = rand()
-                        form = ("first" if w < 0.7 else "second" if w < 0.9
-                                else "third" if w < 0.97 else "fourth")
+                        v = rand()
+                        form = ("first" if v < 0.7 else "second" if v < 0.9
+                                else "third" if v < 0.97 else "fourth")
                         acc.add((self.ids[AccountabilityRecord], dt(day), dt(day), 1, unit.id, cid,
                                  self.person(), choice(POSTS), rand() < 0.1, pid, None,
                                  choice(["direct", "leadership", "principal", "supervisory"]),
@@ -927,6 +950,7 @@ class Generator:
                         tid_ = tid
                         tid += 1
                         task_no += 1
+                        deadline: date | None
                         u = rand()
                         if u < 0.25:
                             kind, deadline = "immediate", rect_start + timedelta(days=randint(15, 45))
@@ -983,6 +1007,8 @@ class Generator:
                                          reporter, d(day)))
                             rpid += 1
                 pid += 1
+            if drafting:
+                plan_id += 1
             if planned:
                 plan_id += 1
                 if unit.kind == UnitKind.DEPARTMENT and rand() < 0.3 and county.departments:
@@ -1010,7 +1036,9 @@ class Generator:
                 cur.execute("PRAGMA analysis_limit=1000")
                 cur.execute("ANALYZE")
             elif self.conn.vendor == "postgresql" and not self.conn.in_atomic_block:
-                cur.execute("ANALYZE")
+                # As autovacuum would leave it: statistics, and the visibility map that lets
+                # index-only scans skip the table.
+                cur.execute("VACUUM (ANALYZE)")
 
 
 def generate(scale: str = "province", seed: int = 1, today: date | None = None,

@@ -14,7 +14,7 @@ Rules and where they come from:
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import UploadedFile
@@ -101,6 +101,8 @@ def lead_transfer(*, actor: User, lead: Lead, receiving_body: Unit | None = None
     lead.transfer()
     lead.transferred_by = actor
     day = transferred_on or timezone.localdate()
+    if transferred_on is not None:  # a hand-over entered afterwards keeps its real date
+        lead.transferred_at = _at(day)
     if fast_track:
         lead.fast_track_deadline = day + timedelta(days=rules_for(lead.unit).lead_fast_track_days)
     lead.version += 1
@@ -114,6 +116,11 @@ def lead_transfer(*, actor: User, lead: Lead, receiving_body: Unit | None = None
                     "escalation": escalation})
     _notify_handlers(lead, _("收到巡察移交的问题线索,请签收"), f"lead-transfer-{lead.pk}")
     return lead
+
+
+def _at(day: date) -> datetime:
+    """A step's date as a moment: noon local time, so it never slips a day in UTC."""
+    return timezone.make_aware(datetime.combine(day, time(12, 0)))
 
 
 def _step(actor: User, lead: Lead, from_stage: str, to_stage: str, day: date, note: str) -> None:
@@ -174,6 +181,11 @@ def lead_advance(*, actor: User, lead: Lead, action: str, on_date: date, note: s
         raise ValidationFailed("；".join(e["message"] for e in errors), details=errors)
     before = lead.stage
     bound()
+    # The dates the figures use are the dates of the steps, not of their entry.
+    if action == "file_case":
+        lead.case_filed_at = _at(on_date)
+    if action in CLOSING_ACTIONS:
+        lead.concluded_at = _at(on_date)
     if result_summary.strip():
         lead.result_summary = result_summary.strip()[:200]
     lead.version += 1

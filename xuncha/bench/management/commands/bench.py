@@ -36,7 +36,7 @@ class Command(BaseCommand):
                             help="regenerate when the database holds bench data of another scale")
         parser.add_argument("--json", default="", help="also write the results to this file")
         # Internal: the export runs in a child process so that its peak memory is its own.
-        parser.add_argument("--child", default="", help=BaseCommand.suppressed_base_arguments and "")
+        parser.add_argument("--child", default="", help="(internal)")
         parser.add_argument("--child-rows", type=int, default=0)
         parser.add_argument("--child-runs", type=int, default=1)
 
