@@ -374,14 +374,13 @@ def export_queryset(n_rows: int) -> Any:
     """The province user's ledger, narrowed to ``n_rows`` tasks by an id range."""
     from xuncha.bench.generator import PROVINCE_USER
     from xuncha.rectification import selectors
-    from xuncha.rectification.models import RectificationTask
 
-    ids = RectificationTask.objects.order_by("id").values_list("id", flat=True)
+    user = fresh_user(PROVINCE_USER)
+    ledger = selectors.ledger_queryset(user=user, f=selectors.LedgerFilter())
+    ids = ledger.order_by("id").values_list("id", flat=True)
     lo = ids.first()
     hi = ids[n_rows - 1: n_rows].first() or ids.last()
-    user = fresh_user(PROVINCE_USER)
-    return user, selectors.ledger_queryset(user=user, f=selectors.LedgerFilter()).filter(
-        id__gte=lo, id__lte=hi)
+    return user, ledger.filter(id__gte=lo, id__lte=hi)
 
 
 def child_export(kind: str, n_rows: int, runs: int) -> dict[str, Any]:
