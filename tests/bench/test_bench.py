@@ -158,4 +158,4 @@ def test_bench_command_end_to_end(tmp_path):
         for key in ("p50", "p95", "base_p50", "base_p95", "ratio"):
             assert isinstance(r[key], float) and math.isfinite(r[key]) and r[key] > 0, (key, r)
         assert not any("DIFFER" in n or "ERRORS" in n for n in r["notes"]), r["notes"]
-    assert results[4]["extra"]["peak_rss_mb"] > 0
+    assert results[4]["extra"]["peak_private_mb"] > 0 and results[4]["extra"]["peak_rss_mb"] > 0

@@ -906,9 +906,10 @@ class Generator:
                 if drafting and state == "active":
                     for _j in range(randint(1, 2)):
                         task_no += 1
-                        deadline = today + timedelta(days=randint(30, 120))
+                        deadline: date | None = today + timedelta(days=randint(30, 120))
                         tasks.add((tid, ts, ts, 1, plan_id, pid, unit.id, cid, task_no,
-                                   choice(MEASURES), "deadline", d(deadline), choice(leaders),
+                                   choice(MEASURES), "deadline", d(deadline),  # type: ignore[arg-type]
+                                   choice(leaders),
                                    choice(leaders), choice(DEPT_SHORT), None, choice(EVIDENCE),
                                    TaskStatus.NOT_STARTED, 0, None, False, 0))
                         tid += 1
@@ -950,7 +951,6 @@ class Generator:
                         tid_ = tid
                         tid += 1
                         task_no += 1
-                        deadline: date | None
                         u = rand()
                         if u < 0.25:
                             kind, deadline = "immediate", rect_start + timedelta(days=randint(15, 45))

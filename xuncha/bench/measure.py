@@ -383,17 +383,54 @@ def export_queryset(n_rows: int) -> Any:
     return user, ledger.filter(id__gte=lo, id__lte=hi)
 
 
+class PrivateMemory:
+    """Samples the process's private resident memory (RssAnon: heap, SQLite's page cache and
+    sorter, openpyxl's buffers) every 10 ms and keeps the peak. Unlike ru_maxrss it leaves out the
+    database file's pages mapped by SQLite's mmap, which are the OS page cache, not the export's."""
+
+    def __init__(self) -> None:
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def current_mb() -> float:
+        try:
+            with open("/proc/self/status") as fh:
+                for line in fh:
+                    if line.startswith("RssAnon:"):
+                        return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_mb = max(self.peak_mb, self.current_mb())
+            self._stop.wait(0.01)
+
+    def __enter__(self) -> PrivateMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak_mb = max(self.peak_mb, self.current_mb())
+
+
 def child_export(kind: str, n_rows: int, runs: int) -> dict[str, Any]:
     """Runs in a child process: the app export or the bare openpyxl write, ``runs`` times."""
     from openpyxl import Workbook
 
     from xuncha.rectification import excel
 
-    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    base_rss = PrivateMemory.current_mb()
     times: list[float] = []
     size = rows_written = 0
     user, qs = export_queryset(n_rows)
     values = list(excel.ledger_rows(qs)) if kind == "base" else []
+    memory = PrivateMemory().__enter__()
     for _ in range(runs):
         t0 = time.perf_counter()
         if kind == "app":
@@ -411,9 +448,11 @@ def child_export(kind: str, n_rows: int, runs: int) -> dict[str, Any]:
             data = buf.getvalue()
         times.append(time.perf_counter() - t0)
         size = len(data)
+    memory.__exit__()
     rows_written = qs.count()
-    return {"times": times, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "start_rss_mb": base_rss, "bytes": size, "rows": rows_written}
+    return {"times": times, "peak_private_mb": memory.peak_mb,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "start_private_mb": base_rss, "bytes": size, "rows": rows_written}
 
 
 def _run_child(kind: str, n_rows: int, runs: int) -> dict[str, Any]:
@@ -435,11 +474,13 @@ def op_export(scale: str) -> Result:
     r = _timed_result(f"Excel export ({app['rows']:,} rows)", app["times"], base["times"],
                       limit_ms=None, max_ratio=2.0, notes=[])
     r.target = "≤ 2×, peak ≤ 300 MB"
-    r.passed = r.passed and app["peak_rss_mb"] <= 300
-    r.notes.append(f"peak RSS of the exporting process {app['peak_rss_mb']:.0f} MB "
-                   f"({app['start_rss_mb']:.0f} MB before the export; bare write "
-                   f"{base['peak_rss_mb']:.0f} MB incl. the values in memory); "
+    r.passed = r.passed and app["peak_private_mb"] <= 300
+    r.notes.append(f"peak private memory of the exporting process {app['peak_private_mb']:.0f} MB "
+                   f"({app['start_private_mb']:.0f} MB before the export; peak RSS incl. the "
+                   f"database pages SQLite maps {app['peak_rss_mb']:.0f} MB; bare write "
+                   f"{base['peak_private_mb']:.0f} MB incl. the values held in memory); "
                    f"file {app['bytes'] / 1e6:.1f} MB")
+    r.extra["peak_private_mb"] = app["peak_private_mb"]
     r.extra["peak_rss_mb"] = app["peak_rss_mb"]
     return r
 
