@@ -141,7 +141,7 @@ def require_handler(actor: User, lead: Lead) -> None:
 
 @transaction.atomic
 def lead_receive(*, actor: User, lead: Lead) -> Lead:
-    lead = Lead.objects.select_for_update().select_related("receiving_body").get(pk=lead.pk)
+    lead = Lead.objects.select_for_update(of=("self",)).select_related("receiving_body").get(pk=lead.pk)
     require_handler(actor, lead)
     if not can_proceed(lead.receive):
         raise Conflict(_("线索当前为“%(s)s”,不能签收。") % {"s": lead.get_stage_display()})
@@ -159,7 +159,7 @@ def lead_receive(*, actor: User, lead: Lead) -> Lead:
 def lead_advance(*, actor: User, lead: Lead, action: str, on_date: date, note: str,
                  result_summary: str = "") -> Lead:
     """One handling step, e.g. 初步核实 → 立案审查调查, with its date, handler and note."""
-    lead = Lead.objects.select_for_update().select_related("receiving_body").get(pk=lead.pk)
+    lead = Lead.objects.select_for_update(of=("self",)).select_related("receiving_body").get(pk=lead.pk)
     require_handler(actor, lead)
     if action not in ACTIONS:
         raise ValidationFailed(_("办理方式无效。"), details=[{"field": "action", "message": ""}])

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 
 
 def _locked(task: RectificationTask) -> RectificationTask:
-    return RectificationTask.objects.select_for_update().select_related("plan", "unit",
+    return RectificationTask.objects.select_for_update(of=("self",)).select_related("plan", "unit",
                                                                         "problem").get(pk=task.pk)
 
 
