@@ -103,7 +103,7 @@ def _items(request: AuthedRequest, key: str) -> tuple[Any, ...]:
         raise NotFound()
     form, f, view = parse_filters(user, request.GET)
     qs = registry.items(user, key, f, part)
-    qs, place = views_data.narrow_to_place(qs, request.GET)
+    qs, place = views_data.narrow_to_place(qs, request.GET, request.user)
     return fig, part, form, f, view, qs, place
 
 

@@ -386,7 +386,7 @@ class ItemTable:
     numeric: set[int] = field(default_factory=set)
 
 
-def narrow_to_place(qs: QuerySet[Any], params: Any) -> tuple[QuerySet[Any], Unit | None]:
+def narrow_to_place(qs: QuerySet[Any], params: Any, user: Any) -> tuple[QuerySet[Any], Unit | None]:
     """A breakdown row links to its own items: the figure's rows of one unit (or one county)
     exactly, not of its subtree — the same grouping as ``breakdowns.by_place``."""
     model = qs.model
@@ -401,7 +401,8 @@ def narrow_to_place(qs: QuerySet[Any], params: Any) -> tuple[QuerySet[Any], Unit
             return qs.none(), None
         if fieldname not in names:
             return qs.none(), None
-        return qs.filter(**{f"{fieldname}_id": pk}), Unit.objects.filter(pk=pk).first()
+        # The label goes through the scope check too: a unit the user may not see is not named.
+        return qs.filter(**{f"{fieldname}_id": pk}), visible(user, Unit).filter(pk=pk).first()
     return qs, None
 
 
