@@ -236,8 +236,11 @@ def money(value: Decimal | int) -> str:
 
 def dashboard(user: User, f: Filters, view: ViewLevel) -> dict[str, Any]:
     """Everything the dashboard, its API and its Excel show, computed once."""
-    computed = registry.compute(user, f)
-    places = breakdowns.by_place(user, f, view.place_group)
+    # One tally for the page: problems and tasks are counted once for the cards, the ranking and
+    # the categories, not once per section.
+    tally = registry.Tally(user, f, view.place_group)
+    computed = registry.compute(user, f, tally=tally)
+    places = breakdowns.by_place(user, f, view.place_group, tally=tally)
     for r in places:
         key = "place_county" if view.place_group == "county" else "place_unit"
         r["fed_back_url"] = items_url("problems_fed_back", f, **{key: r["id"]})
@@ -250,7 +253,7 @@ def dashboard(user: User, f: Filters, view: ViewLevel) -> dict[str, Any]:
     return {
         "figures": computed,
         "cards": cards(user, f, computed),
-        "by_category": breakdowns.by_category(user, f),
+        "by_category": breakdowns.by_category(user, f, tally=tally),
         "by_place": places,
         "by_overdue": by_overdue,
         "trend": breakdowns.trend(user, f),
