@@ -33,20 +33,32 @@ class Scope:
     subtree_paths: tuple[str, ...] = ()
     unit_ids: frozenset[int] = frozenset()
     own_records: bool = False
+    # The county of each subtree's root (None above county level), in the order of subtree_paths:
+    # rows that keep a copy of their unit's county are also narrowed by it (``county_field``), which
+    # is redundant but lets the database use its county-keyed indexes (docs/performance.md).
+    subtree_counties: tuple[int | None, ...] = ()
 
     @property
     def empty(self) -> bool:
         return not (self.everything or self.subtree_paths or self.unit_ids or self.own_records)
 
-    def unit_q(self, unit_field: str) -> Q:
-        """Rows whose unit (reached through ``unit_field``; "" for the Unit model) is in scope."""
+    def unit_q(self, unit_field: str, county_field: str | None = None) -> Q:
+        """Rows whose unit (reached through ``unit_field``; "" for the Unit model) is in scope.
+
+        ``county_field`` names the row's own copy of its unit's county, if it keeps one.
+        """
         if self.everything:
             return Q()
         prefix = f"{unit_field}__" if unit_field else ""
         id_lookup = f"{unit_field}_id__in" if unit_field else "id__in"
+        counties = dict(zip(self.subtree_paths, self.subtree_counties, strict=False))
         q = Q(pk__in=[])
         for path in _minimal_paths(self.subtree_paths):
-            q |= subtree_q(path, f"{prefix}path")
+            part = subtree_q(path, f"{prefix}path")
+            county = counties.get(path)
+            if county_field and county is not None:
+                part &= Q(**{f"{county_field}_id": county})
+            q |= part
         if self.unit_ids:
             q |= Q(**{id_lookup: sorted(self.unit_ids)})
         return q
@@ -76,6 +88,9 @@ class ScopedResource:
     unit_field: str | None
     view_perm: str | None
     owner_field: str | None = None
+    # The row's copy of its unit's county (always equal to ``<unit_field>.county``; units never
+    # move between counties): narrows subtree conditions to the county's index ranges.
+    county_field: str | None = None
     # Only the owner ever sees these rows (the inbox, API tokens), whatever the scope.
     personal: bool = False
     # Every signed-in user sees these rows (shared dictionaries such as problem categories).
@@ -96,6 +111,7 @@ def register(
     unit_field: str | None,
     view_perm: str | None,
     owner_field: str | None = None,
+    county_field: str | None = None,
     personal: bool = False,
     public: bool = False,
     own_q: Callable[[User], Q] | None = None,
@@ -104,6 +120,7 @@ def register(
 ) -> None:
     _REGISTRY[model] = ScopedResource(
         model=model, unit_field=unit_field, view_perm=view_perm, owner_field=owner_field,
+        county_field=county_field,
         personal=personal, public=public, own_q=own_q, extra=extra, restrict=restrict,
         label=model._meta.label,
     )
@@ -156,6 +173,7 @@ def scope_for(user: User, perm: str | None) -> Scope:
     everything = False
     own = False
     paths: list[str] = []
+    counties: list[int | None] = []
     ids: set[int] = set()
     for a in _assignments(user):
         if perm is not None:
@@ -168,6 +186,7 @@ def scope_for(user: User, perm: str | None) -> Scope:
                 everything = True
             case DataScope.SUBTREE:
                 paths.append(anchor.path)
+                counties.append(anchor.county_id)
             case DataScope.UNIT:
                 ids.add(anchor.id)
             case DataScope.SELF:
@@ -175,7 +194,8 @@ def scope_for(user: User, perm: str | None) -> Scope:
             case DataScope.CUSTOM:
                 ids.update(u.id for u in a.custom_units.all())
     scope = Scope(
-        everything=everything, subtree_paths=tuple(paths), unit_ids=frozenset(ids), own_records=own
+        everything=everything, subtree_paths=tuple(paths), unit_ids=frozenset(ids), own_records=own,
+        subtree_counties=tuple(counties),
     )
     cache[perm] = scope
     user._xuncha_scopes = cache  # type: ignore[attr-defined]
@@ -209,7 +229,8 @@ def visibility_q(user: User, model: type[models.Model], perm: str | None = None)
         scope = scope_for(user, needed)
         # Q() means "no restriction", and Q() | X is X in Django: "everything" is kept apart.
         everything = scope.everything
-        q = scope.unit_q(res.unit_field) if res.unit_field is not None else Q(pk__in=[])
+        q = (scope.unit_q(res.unit_field, res.county_field) if res.unit_field is not None
+             else Q(pk__in=[]))
         if scope.own_records and res.own_q is not None:
             q |= res.own_q(user)
         elif scope.own_records and res.owner_field:

@@ -20,7 +20,7 @@ PERM = "evaluation.view_evaluation"
 
 def register() -> None:
     # Reviewers from the three parties see the visits they sit on, whatever their scope.
-    scope.register(Evaluation, unit_field="unit", view_perm=PERM,
+    scope.register(Evaluation, unit_field="unit", county_field="county", view_perm=PERM,
                    extra=lambda u: Q(pk__in=EvaluationMember.objects.filter(user_id=u.pk)
                                      .values("evaluation_id")))
     # A subquery, not a join through the members: a join would repeat each row once per member.

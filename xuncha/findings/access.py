@@ -34,7 +34,7 @@ def register() -> None:
     # A shared dictionary: everyone who works with problems reads all of it.
     scope.register(ProblemCategory, unit_field=None, view_perm="findings.view_problem",
                    public=True)
-    scope.register(Problem, unit_field="unit", view_perm="findings.view_problem",
+    scope.register(Problem, unit_field="unit", county_field="county", view_perm="findings.view_problem",
                    extra=lambda u: Q(inspection__team_id__in=team_ids(u)),
                    restrict=_problem_restrict)
     # The department a recommendation is addressed to sees it as well.

@@ -102,7 +102,8 @@ class Problem(TimeStamped, Versioned):
         ]
         indexes = [
             models.Index(fields=["county", "category"], name="problem_county_category"),
-            models.Index(fields=["unit", "state"], name="problem_unit_state"),
+            # Covers the scope's subtree join and the dashboard's counts (docs/performance.md).
+            models.Index(fields=["unit", "state", "category", "inspection"], name="problem_unit_cover"),
         ]
 
     def __str__(self) -> str:

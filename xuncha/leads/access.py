@@ -25,7 +25,7 @@ def _receiving(user: User, prefix: str = "") -> Q:
 
 
 def register() -> None:
-    scope.register(Lead, unit_field="unit", view_perm="leads.view_lead",
+    scope.register(Lead, unit_field="unit", county_field="county", view_perm="leads.view_lead",
                    extra=lambda u: Q(inspection__team_id__in=led_team_ids(u)) | _receiving(u))
     for model in (LeadPerson, LeadStep, LeadSanction):
         scope.register(model, unit_field="lead__unit", view_perm="leads.view_lead",

@@ -51,7 +51,7 @@ def lead_counts(*, user: User) -> dict[int, int]:
     if perm not in scope.permissions_of(user):
         return {}
     s = scope.scope_for(user, perm)
-    qs = Lead.objects.filter(s.unit_q("unit"))
+    qs = Lead.objects.filter(s.unit_q("unit", "county"))
     return dict(qs.values_list("inspection_id").annotate(n=Count("id")).values_list(
         "inspection_id", "n"))
 
@@ -63,7 +63,7 @@ def lead_tracking(*, user: User) -> list[dict[str, object]]:
     if perm not in scope.permissions_of(user):
         return []
     s = scope.scope_for(user, perm)
-    rows = (Lead.objects.filter(s.unit_q("unit"))
+    rows = (Lead.objects.filter(s.unit_q("unit", "county"))
             .select_related("unit", "inspection__round", "receiving_body")
             .order_by("-transferred_at", "inspection_id", "number")
             .only("id", "number", "stage", "priority", "fast_track", "fast_track_deadline",

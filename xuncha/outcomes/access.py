@@ -5,7 +5,9 @@ from xuncha.outcomes.models import AccountabilityRecord, FundsRecovery, Institut
 
 
 def register() -> None:
-    scope.register(Institution, unit_field="unit", view_perm="outcomes.view_institution")
-    scope.register(FundsRecovery, unit_field="unit", view_perm="outcomes.view_fundsrecovery")
-    scope.register(AccountabilityRecord, unit_field="unit",
+    scope.register(Institution, unit_field="unit", county_field="county",
+                   view_perm="outcomes.view_institution")
+    scope.register(FundsRecovery, unit_field="unit", county_field="county",
+                   view_perm="outcomes.view_fundsrecovery")
+    scope.register(AccountabilityRecord, unit_field="unit", county_field="county",
                    view_perm="outcomes.view_accountabilityrecord")

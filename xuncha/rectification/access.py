@@ -24,7 +24,7 @@ def register() -> None:
     scope.register(PlanSnapshot, unit_field="plan__unit", view_perm=PLAN)
     scope.register(PlanReview, unit_field="snapshot__plan__unit", view_perm=PLAN)
     # "Own records only" on the ledger: the tasks one is responsible for.
-    scope.register(RectificationTask, unit_field="unit", view_perm=TASK,
+    scope.register(RectificationTask, unit_field="unit", county_field="county", view_perm=TASK,
                    own_q=lambda u: Q(responsible_user_id=u.pk))
     scope.register(ProgressReport, unit_field="task__unit", view_perm=TASK,
                    own_q=lambda u: Q(task__responsible_user_id=u.pk))

@@ -193,7 +193,7 @@ class RectificationTask(FSMModelMixin, TimeStamped, Versioned):
         indexes = [
             models.Index(fields=["county", "problem", "deadline", "status"], name="task_open",
                          condition=~Q(status="closed")),
-            models.Index(fields=["unit", "status", "deadline", "id"], name="task_unit_status"),
+            models.Index(fields=["unit", "status", "deadline", "id", "closed_at"], name="task_unit_cover"),
             models.Index(fields=["problem", "status"], name="task_problem_status"),
         ]
 
