@@ -210,11 +210,29 @@ def test_lead_items_show_number_unit_and_stage_only(world, scene, client_for):
     assert "李某某" not in text and "补贴" not in text and len(text.strip().splitlines()) == 3
 
 
-def test_readers_without_lead_access_count_no_leads(world, scene, client_for):
-    page = html(client_for("east_office").get("/dashboards/"))
+@pytest.mark.parametrize("who", ["east_office", "east_leadership", "city_office"])
+def test_roles_that_see_lead_counts_count_leads_without_reading_them(world, scene, client_for, who):
+    from xuncha.audit.models import AuditEvent
+
+    c = client_for(who)
+    page = html(c.get("/dashboards/"))
     values = {link["key"]: link["value"] for link in figure_links(page)}
-    assert values["leads_registered"] == "0"
-    assert "仅统计您有权查阅的线索" in page
+    assert values["leads_registered"] == "2"
+    assert values["leads_transferred"] == "2"
+    assert "按统计范围计数" in page
+    before = AuditEvent.objects.filter(action="lead.list").count()
+    listed = html(c.get("/dashboards/items/leads_registered/"))
+    assert item_rows(listed) == 2
+    assert "李某某" not in listed and "补贴" not in listed
+    assert AuditEvent.objects.filter(action="lead.list").count() == before + 1
+    api = c.get("/api/v1/dashboard").json()
+    assert {f["key"]: f["numerator"] for f in api["figures"]}["leads_registered"] == 2
+
+
+def test_users_without_lead_counts_count_only_leads_they_read(world, scene, client_for):
+    page = html(client_for("east_contact").get("/dashboards/"))
+    values = {link["key"]: link["value"] for link in figure_links(page)}
+    assert values.get("leads_registered", "0") == "0"
 
 
 def test_west_sees_nothing_of_the_east(world, scene, client_for):

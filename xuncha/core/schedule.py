@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -29,9 +29,15 @@ class Job:
     name: str
     hour: int  # local hour of day from which the day's run is due
     enqueue: Callable[[], object]
+    # 0: once a day; else once in every period of this many minutes (from ``hour`` on).
+    every_minutes: int = 0
 
     def key_for(self, now: datetime) -> str:
-        return f"{self.name}:{timezone.localtime(now):%Y-%m-%d}"
+        local = timezone.localtime(now)
+        if not self.every_minutes:
+            return f"{self.name}:{local:%Y-%m-%d}"
+        slot = (local.hour * 60 + local.minute) // self.every_minutes * self.every_minutes
+        return f"{self.name}:{local:%Y-%m-%d}T{slot // 60:02d}:{slot % 60:02d}"
 
 
 def _enqueue_reminders() -> object:
@@ -46,9 +52,19 @@ def _enqueue_visit_notices() -> object:
     return visit_notices.enqueue()
 
 
+def _enqueue_summary() -> object:
+    from xuncha.dashboards.tasks import refresh_summary
+
+    return refresh_summary.enqueue()
+
+
+# How often the worker recounts the figures' summary (xuncha.dashboards.summary).
+SUMMARY_MINUTES = 10
+
 JOBS: tuple[Job, ...] = (
     Job("daily_reminders", 7, _enqueue_reminders),
     Job("visit_notices", 8, _enqueue_visit_notices),
+    Job("figures_summary", 0, _enqueue_summary, every_minutes=SUMMARY_MINUTES),
 )
 
 
@@ -68,4 +84,7 @@ def run_due(now: datetime | None = None) -> list[str]:
             continue
         job.enqueue()
         started.append(key)
+        if job.every_minutes:  # a claim per period: keep a week of them
+            ScheduledRun.objects.filter(key__startswith=f"{job.name}:",
+                                        enqueued_at__lt=now - timedelta(days=7)).delete()
     return started

@@ -3,7 +3,7 @@ the same scope and the same numbers as the pages."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from django.http import HttpRequest
@@ -49,9 +49,27 @@ class FigureOut(Schema):
     definition: str
 
 
+class RateOut(Schema):
+    numerator: int
+    denominator: int
+    percent: float | None
+
+
+class EvaluationOutcomesOut(Schema):
+    count: int
+    grades: dict[str, int]
+    second_rectification: int
+    rate_before: RateOut
+    rate_after: RateOut
+    rate_change: float | None
+
+
 class DashboardOut(Schema):
     level: str
     scope: str
+    # When the problem and task figures were counted, if they come from the worker's summary
+    # (above county level, refreshed every few minutes); null when counted for this request.
+    computed_at: datetime | None = None
     filters: dict[str, str]
     figures: list[FigureOut]
     by_category: list[dict[str, Any]]
@@ -59,7 +77,7 @@ class DashboardOut(Schema):
     place_group: str
     trend: list[dict[str, Any]]
     leads_by_round_kind: dict[str, Any]
-    evaluation_outcomes: dict[str, Any]
+    evaluation_outcomes: EvaluationOutcomesOut
 
 
 class ItemOut(Schema):
@@ -122,17 +140,22 @@ def dashboard(request: HttpRequest, q: Query[FiltersIn]) -> object:
     ev = data["evaluations"]
     return {
         "level": view.level, "scope": view.title, "filters": f.as_query(),
+        "computed_at": data["computed_at"],
         "figures": [{**c, "numerator": _number(c["numerator"], c["is_amount"]),
                      "percent": float(c["percent"]) if c["percent"] is not None else None}
                     for c in data["cards"]],
-        "by_category": data["by_category"], "by_place": places,
+        "by_category": [{k: v for k, v in r.items() if not k.endswith("_url")}
+                        for r in data["by_category"]],
+        "by_place": places,
         "place_group": view.place_group, "trend": data["trend"],
         "leads_by_round_kind": {k: v for k, v in data["leads"].items() if k != "rows"},
         "evaluation_outcomes": {
             "count": ev["count"], "grades": ev["grades"],
             "second_rectification": ev["second_rectification"],
-            "rate_before": float(ev["before"]) if ev["before"] is not None else None,
-            "rate_after": float(ev["after"]) if ev["after"] is not None else None},
+            # Summed over every reported evaluation in scope: the rate kept at the visits, and
+            # today's over the problems that existed then (docs/figures.md).
+            "rate_before": ev["before_rate"].as_dict(), "rate_after": ev["after_rate"].as_dict(),
+            "rate_change": float(ev["change"]) if ev["change"] is not None else None},
     }
 
 

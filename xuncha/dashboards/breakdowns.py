@@ -23,21 +23,21 @@ def _rate(n: int, d: int) -> float | None:
 
 
 def by_category(user: User, f: Filters, tally: Tally | None = None) -> list[dict[str, Any]]:
-    """Fed back, rectified and rate by top-level category. A page that also shows the key
-    figures and the ranking passes its ``Tally``, so the problems are counted once."""
+    """Fed back, rectified and rate by top-level category (``id`` is the category, which the
+    filters take with its subcategories). A page that also shows the key figures and the ranking
+    passes its ``Tally``, so the problems are counted once."""
     from xuncha.findings.models import ProblemCategory
 
-    names = dict(ProblemCategory.objects.filter(parent__isnull=True).values_list("id", "name"))
-    fed: dict[str | None, int] = {}
-    done: dict[str | None, int] = {}
-    for _place, parent_id, _found, n_fed, n_done in (tally or Tally(user, f)).problems():
+    fed: dict[int, int] = {}
+    done: dict[int, int] = {}
+    for _place, top_id, _found, n_fed, n_done in (tally or Tally(user, f)).problems():
         if n_fed:
-            k = names.get(parent_id)
-            fed[k] = fed.get(k, 0) + n_fed
-            done[k] = done.get(k, 0) + (n_done or 0)
-    return [{"category": k or "未分类", "fed_back": v, "rectified": done.get(k, 0),
-             "rate": _rate(done.get(k, 0), v)}
-            for k, v in sorted(fed.items(), key=lambda x: (-x[1], x[0] or ""))]
+            fed[top_id] = fed.get(top_id, 0) + n_fed
+            done[top_id] = done.get(top_id, 0) + (n_done or 0)
+    names = dict(ProblemCategory.objects.filter(pk__in=list(fed)).values_list("id", "name"))
+    rows = [{"id": k, "category": names.get(k, ""), "fed_back": v, "rectified": done.get(k, 0),
+             "rate": _rate(done.get(k, 0), v)} for k, v in fed.items()]
+    return sorted(rows, key=lambda r: (-r["fed_back"], r["category"], r["id"]))
 
 
 def by_place(user: User, f: Filters, group: str = "unit", tally: Tally | None = None
@@ -140,29 +140,61 @@ def cell_state(task: Any, today: Any, soon_days: int = 7) -> str:
     return "on_track"
 
 
+def due_soon_days(county_ids: set[int | None]) -> dict[int | None, int]:
+    """Each county committee's "due soon" window (CommitteeRules.due_soon_days; default 7)."""
+    from xuncha.organisations.models import CommitteeRules
+
+    default = CommitteeRules._meta.get_field("due_soon_days").default
+    days: dict[int | None, int] = dict.fromkeys(county_ids, default)
+    days.update(CommitteeRules.objects.filter(committee_id__in=[c for c in county_ids if c])
+                .values_list("committee_id", "due_soon_days"))
+    return days
+
+
 def board(user: User, f: Filters, group_by: str = "round", state: str = "") -> list[dict[str, Any]]:
-    """One row per unit, one cell per task, grouped by round or by responsible leader."""
+    """One row per unit, one cell per task, grouped by round or by responsible leader.
+
+    Groups and rows are keyed by id, never by name: two counties each have a "第3轮" and may each
+    have a 青石镇. When the tasks span several counties the labels name the county.
+    """
     from xuncha.rectification.models import RectificationTask
 
     today = timezone.localdate()
     qs = (base(user, RectificationTask, f)
-          .select_related("unit", "problem", "plan__inspection__round")
-          .only("id", "number", "status", "deadline", "progress", "responsible_leader",
+          .select_related("unit", "problem", "plan__inspection__round__term__unit")
+          .only("id", "number", "status", "deadline", "progress", "responsible_leader", "county",
                 "unit__name", "unit__path", "problem__number", "problem__title",
-                "plan__inspection__round__number", "plan__inspection__round__kind")
+                "plan__inspection__round__number", "plan__inspection__round__kind",
+                "plan__inspection__round__term__name", "plan__inspection__round__term__start_date",
+                "plan__inspection__round__term__unit__name",
+                "plan__inspection__round__term__unit__path")
           .order_by("unit__path", "problem__number", "number"))
-    groups: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
-    for t in qs.iterator(chunk_size=2000):
-        s = cell_state(t, today)
+    tasks = list(qs)
+    counties = {t.county_id for t in tasks}
+    soon = due_soon_days(counties)
+    several = len(counties) > 1
+    groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for t in tasks:
+        s = cell_state(t, today, soon[t.county_id])
         if state and s != state:
             continue
-        group = (f"第{t.plan.inspection.round.number}轮" if group_by == "round"
-                 else (t.responsible_leader or "未明确责任领导"))
-        groups[group][t.unit.name].append({
+        rnd = t.plan.inspection.round
+        committee = rnd.term.unit
+        if group_by == "round":
+            key: tuple[Any, ...] = (committee.path, rnd.term.start_date, rnd.number, rnd.pk)
+            label = f"{committee.name} · {rnd}" if several else str(rnd)
+        else:
+            leader = t.responsible_leader or "未明确责任领导"
+            key = (committee.path if several else "", leader)
+            label = f"{committee.name} · {leader}" if several else leader
+        g = groups.setdefault(key, {"group": label, "rows": {}})
+        row = g["rows"].setdefault(t.unit_id, {"unit": t.unit.name, "unit_id": t.unit_id,
+                                               "cells": []})
+        row["cells"].append({
             "id": t.pk, "label": f"{t.problem.number}-{t.number}", "title": t.problem.title,
             "state": s, "deadline": t.deadline, "progress": t.progress})
-    return [{"group": g, "rows": [{"unit": u, "cells": cells} for u, cells in units.items()]}
-            for g, units in groups.items()]
+    return [{"group": g["group"], "rows": list(g["rows"].values())}
+            for _key, g in sorted(groups.items(), key=lambda kv: kv[0])]
 
 
 def board_counts(groups: list[dict[str, Any]]) -> dict[str, int]:

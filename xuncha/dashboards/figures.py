@@ -152,20 +152,36 @@ def on_time_rate(tasks: QuerySet[RectificationTask]) -> Rate:
 # - 平均办结天数: days from transfer to conclusion, over concluded leads.
 # - 平均每轮线索数: leads / rounds that produced at least one inspection, by round kind.
 
-def leads_transferred(leads: QuerySet) -> QuerySet:
+def leads_all_q() -> Q:
+    return Q(pk__isnull=False)
+
+
+def leads_transferred_q() -> Q:
     from xuncha.leads.models import LeadStage
 
-    return leads.exclude(stage=LeadStage.REGISTERED)
+    return ~Q(stage=LeadStage.REGISTERED)
+
+
+def leads_concluded_q() -> Q:
+    from xuncha.leads.models import CONCLUDED_STAGES
+
+    return Q(stage__in=CONCLUDED_STAGES)
+
+
+def leads_filed_as_case_q() -> Q:
+    return leads_concluded_q() & Q(case_filed_at__isnull=False)
+
+
+def leads_transferred(leads: QuerySet) -> QuerySet:
+    return leads.filter(leads_transferred_q())
 
 
 def leads_concluded(leads: QuerySet) -> QuerySet:
-    from xuncha.leads.models import CONCLUDED_STAGES
-
-    return leads.filter(stage__in=CONCLUDED_STAGES)
+    return leads.filter(leads_concluded_q())
 
 
 def leads_filed_as_case(leads: QuerySet) -> QuerySet:
-    return leads_concluded(leads).filter(case_filed_at__isnull=False)
+    return leads.filter(leads_filed_as_case_q())
 
 
 def case_rate(leads: QuerySet) -> Rate:

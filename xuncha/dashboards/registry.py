@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.accounts.scope import visible
@@ -92,10 +93,34 @@ def _paths() -> dict[type, Paths]:
     }
 
 
+def population(model: type) -> QuerySet[Any]:
+    """Every row a figure of ``model`` may count, before scope and filters: the ledger's tasks
+    are those of approved plans (a draft plan's tasks are not yet commitments)."""
+    from xuncha.rectification.models import PlanStatus, RectificationTask
+
+    qs = model._default_manager.all()
+    if model is RectificationTask:
+        qs = qs.filter(plan__status=PlanStatus.APPROVED)
+    return qs
+
+
+def scoped(user: User, model: type) -> QuerySet[Any]:
+    """The population of ``model`` the user may count. Leads are counted by those who may read
+    them and, without reading them, by the roles that see lead counts (leads.view_lead_counts:
+    leadership, the office, the city office) over their counts scope."""
+    from xuncha.leads.models import Lead
+
+    if model is Lead:
+        from xuncha.leads.counts import countable_q
+
+        return population(model).filter(countable_q(user))
+    return visible(user, population(model))
+
+
 def base(user: User, model: type, f: Filters) -> QuerySet[Any]:
-    """The rows of ``model`` the user may see, narrowed by the filters."""
+    """The rows of ``model`` the user may count, narrowed by the filters."""
     p = _paths()[model]
-    qs = visible(user, model)
+    qs = scoped(user, model)
     if f.under_id is not None:
         from xuncha.organisations.models import Unit
 
@@ -132,11 +157,31 @@ def base(user: User, model: type, f: Filters) -> QuerySet[Any]:
     if f.category_id is not None and p.category:
         qs = qs.filter(Q(**{f"{p.category}_id": f.category_id})
                        | Q(**{f"{p.category}__parent_id": f.category_id}))
-    if f.date_from is not None:
-        qs = qs.filter(**{f"{p.when}__gte": f.date_from})
-    if f.date_to is not None:
-        qs = qs.filter(**{f"{p.when}__lte": f.date_to})
+    if f.date_from is not None or f.date_to is not None:
+        qs = qs.filter(_period_q(model, p.when, f.date_from, f.date_to))
     return qs
+
+
+def _period_q(model: type, when: str, start: date | None, end: date | None) -> Q:
+    """Rows whose ``when`` falls on local calendar days start..end (inclusive). A datetime column
+    is compared with local midnights, so the condition stays an index range (``__date`` would be
+    a function call per row)."""
+    from django.db.models import DateTimeField
+    from django.utils import timezone
+
+    is_datetime = isinstance(model._meta.get_field(when), DateTimeField)
+    q = Q()
+    if start is not None:
+        lo: date | datetime = (timezone.make_aware(datetime.combine(start, time.min))
+                               if is_datetime else start)
+        q &= Q(**{f"{when}__gte": lo})
+    if end is not None:
+        if is_datetime:
+            q &= Q(**{f"{when}__lt": timezone.make_aware(datetime.combine(end + timedelta(days=1),
+                                                                          time.min))})
+        else:
+            q &= Q(**{f"{when}__lte": end})
+    return q
 
 
 Rule = Callable[[], Q]
@@ -208,12 +253,12 @@ FIGURES: tuple[FigureDef, ...] = (
     FigureDef("on_time_rate", _("按期销号率"), "rectification.RectificationTask",
               numerator_rule=figures.closed_on_time_q, denominator_rule=figures.closed_q,
               unit="%", definition="在完成时限内销号的任务 / 已销号任务。"),
-    FigureDef("leads_registered", _("发现线索"), "leads.Lead", _all,
+    FigureDef("leads_registered", _("发现线索"), "leads.Lead", numerator_rule=figures.leads_all_q,
               definition="巡察登记的问题线索。"),
-    FigureDef("leads_transferred", _("移交线索"), "leads.Lead", figures.leads_transferred,
-              definition="已移交接收单位的线索。"),
-    FigureDef("case_rate", _("成案率"), "leads.Lead", figures.leads_filed_as_case,
-              figures.leads_concluded, unit="%",
+    FigureDef("leads_transferred", _("移交线索"), "leads.Lead",
+              numerator_rule=figures.leads_transferred_q, definition="已移交接收单位的线索。"),
+    FigureDef("case_rate", _("成案率"), "leads.Lead", numerator_rule=figures.leads_filed_as_case_q,
+              denominator_rule=figures.leads_concluded_q, unit="%",
               definition="已办结线索中立案审查调查的 / 已办结(含予以了结)的线索。"),
     FigureDef("recommendations", _("专项治理建议"), "findings.Recommendation", _all,
               definition="向职能部门提出的专项治理建议。"),
@@ -285,17 +330,28 @@ class Tally:
     and the page's filters: problems by (place and) top-level category, tasks by place.
 
     ``group`` is the place of the ranking (``"unit"`` or ``"county"``) or None when the page
-    shows no ranking. Rows are tuples: problems ``(place, parent_category_id, found, fed_back,
+    shows no ranking. Rows are tuples: problems ``(place, top_category_id, found, fed_back,
     rectified)``, tasks ``(place, overdue)`` — place None without a group.
     """
 
-    def __init__(self, user: User, f: Filters, group: str | None = None):
+    def __init__(self, user: User, f: Filters, group: str | None = None, use_summary: bool = True):
         if group is not None and group not in PLACE_FIELDS:
             raise ValueError(group)
         self.user, self.f, self.group = user, f, group
         self._problems: list[tuple[Any, ...]] | None = None
         self._tasks: list[tuple[Any, ...]] | None = None
         self._closed = (0, 0)
+        # Above county level the counts may come from the worker's summary (dashboards.summary);
+        # then this is when they were counted, else None (counted now).
+        self.computed_at: datetime | None = None
+        if use_summary and group == "county":
+            from xuncha.dashboards import summary
+
+            counted = summary.read(user, f, group)
+            if counted is not None:
+                self._problems, self._tasks = counted.problems, counted.tasks
+                self._closed = (counted.closed, counted.on_time)
+                self.computed_at = counted.computed_at
 
     @property
     def place(self) -> str | None:
@@ -305,9 +361,12 @@ class Tally:
         if self._problems is None:
             from xuncha.findings.models import Problem
 
-            # By top-level category: three groups per place rather than fifteen.
-            keys = ((self.place,) if self.place else ()) + ("category__parent_id",)
-            rows = count_rules(base(self.user, Problem, self.f), PROBLEM_RULES, keys)
+            # By top-level category (a problem filed under a top-level category is its own
+            # group): a handful of groups per place rather than every subcategory.
+            keys = ((self.place,) if self.place else ()) + ("top_category",)
+            qs = base(self.user, Problem, self.f).annotate(
+                top_category=Coalesce("category__parent_id", "category_id"))
+            rows = count_rules(qs, PROBLEM_RULES, keys)
             self._problems = rows if self.place else [(None, *r) for r in rows]
         return self._problems
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from xuncha.accounts.scope import require
 from xuncha.core.errors import NotFound
 from xuncha.core.spreadsheets import XLSX_CONTENT_TYPE, neutralise, write_rows
-from xuncha.dashboards import registry, views_data
+from xuncha.dashboards import breakdowns, registry, views_data
 from xuncha.dashboards.forms import board_options, describe, parse_filters
 from xuncha.dashboards.views_data import PERM
 from xuncha.web.http import AuthedRequest
@@ -118,7 +118,8 @@ def items(request: AuthedRequest, key: str) -> HttpResponse:
     page = Paginator(views_data.prepare(qs, model_name), PAGE_SIZE).get_page(
         request.GET.get("page"))
     today = timezone.localdate()
-    rows = [views_data.item_row(obj, model_name, today) for obj in page.object_list]
+    soon = views_data.soon_days(page.object_list, model_name)
+    rows = [views_data.item_row(obj, model_name, today, soon) for obj in page.object_list]
     columns = views_data.item_columns(model_name)
     for r in rows:
         for cell, label in zip(r["cells"], columns, strict=False):
@@ -167,6 +168,8 @@ def items_csv(request: AuthedRequest, key: str) -> StreamingHttpResponse:
     if objs is not None:
         views_data.audit_lead_read(request.user, key, [o.pk for o in objs], request)
     today = timezone.localdate()
+    soon = breakdowns.due_soon_days(set(qs.order_by().values_list("county_id", flat=True).distinct())
+                                    ) if model_name == "rectification.RectificationTask" else {}
 
     def lines() -> Iterator[str]:
         writer = csv.writer(_Echo())
@@ -174,7 +177,7 @@ def items_csv(request: AuthedRequest, key: str) -> StreamingHttpResponse:
         source = objs if objs is not None else views_data.prepare(qs, model_name).iterator(
             chunk_size=1000)
         for obj in source:
-            row = views_data.item_row(obj, model_name, today)
+            row = views_data.item_row(obj, model_name, today, soon)
             yield writer.writerow([neutralise(c["text"]) for c in row["cells"]])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

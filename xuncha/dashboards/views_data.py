@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy
 
 from xuncha.accounts.scope import permissions_of, scope_for, visible
 from xuncha.core.errors import AppError
-from xuncha.dashboards import breakdowns, figures, registry
+from xuncha.core.schedule import SUMMARY_MINUTES as REFRESH_MINUTES
+from xuncha.dashboards import breakdowns, registry
 from xuncha.dashboards.registry import Filters
 from xuncha.organisations.models import Term, Unit, UnitLevel
 
@@ -205,6 +206,7 @@ def cards(user: User, f: Filters, computed: dict[str, dict[str, Any]]) -> list[d
     """One card per figure, in the catalogue's order, each number with its items link."""
     out = []
     reads_leads = lead_reader(user)
+    counts_leads = "leads.view_lead_counts" in permissions_of(user)
     for fig in registry.FIGURES:
         c = computed.get(fig.key)
         if c is None:
@@ -223,7 +225,8 @@ def cards(user: User, f: Filters, computed: dict[str, dict[str, Any]]) -> list[d
         if card["is_amount"]:
             card["value_text"] = money(c["numerator"])
         if fig.model_name == "leads.Lead" and not reads_leads:
-            card["note"] = _("仅统计您有权查阅的线索")
+            card["note"] = (_("按统计范围计数;明细只列编号、单位和办理阶段") if counts_leads
+                            else _("仅统计您有权查阅的线索"))
         out.append(card)
     return out
 
@@ -248,12 +251,20 @@ def dashboard(user: User, f: Filters, view: ViewLevel) -> dict[str, Any]:
         r["overdue_url"] = items_url("tasks_overdue", f, **{key: r["id"]})
     for i, r in enumerate(places, start=1):
         r["rank"] = i
+    categories = breakdowns.by_category(user, f, tally=tally)
+    for r in categories:
+        r["fed_back_url"] = items_url("problems_fed_back", f, category_id=r["id"])
+        r["rectified_url"] = items_url("problems_rectified", f, category_id=r["id"])
     by_overdue = sorted((r for r in places if r["overdue"]),
                         key=lambda r: (-r["overdue"], r["name"] or ""))
     return {
         "figures": computed,
+        # When the problem and task figures were counted, if they come from the worker's summary
+        # (above county level); None when counted for this request.
+        "computed_at": tally.computed_at,
+        "summary_minutes": REFRESH_MINUTES,
         "cards": cards(user, f, computed),
-        "by_category": breakdowns.by_category(user, f, tally=tally),
+        "by_category": categories,
         "by_place": places,
         "by_overdue": by_overdue,
         "trend": breakdowns.trend(user, f),
@@ -274,33 +285,24 @@ def leads_by_kind(user: User, f: Filters) -> dict[str, Any]:
 
 
 def evaluations(user: User, f: Filters) -> dict[str, Any]:
-    """Grades of the reported evaluations, and the rectification rate at the visit and today over
-    the latest of them (南岸: +13.74 points to 94.44%)."""
+    """Grades of the reported evaluations, and the rectification rate at the visit and today summed
+    over all of them (南岸: +13.74 points to 94.44%); the latest few are listed one by one."""
     from xuncha.evaluation.models import Evaluation, EvaluationStatus, Grade
-    from xuncha.evaluation.services import rate_before_after
+    from xuncha.evaluation.services import rates_before_after, row_rates, with_rates
 
     outcome = breakdowns.evaluation_outcomes(user, f)
     labels = dict(Grade.choices)
     grades = [{"grade": g, "label": str(labels[g]), "count": outcome["grades"].get(g, 0)}
               for g in labels]
-    latest = list(registry.base(user, Evaluation, f).filter(status=EvaluationStatus.REPORTED)
-                  .select_related("unit").order_by("-visit_date", "-pk")[:EVALUATIONS_COMPARED])
-    rows = []
-    before_n = before_d = after_n = after_d = 0
-    for ev in latest:
-        r = rate_before_after(ev)
-        rows.append({"evaluation": ev, "before": r["before"], "after": r["after"],
-                     "change": r["change"]})
-        before_n += r["before"]["numerator"]
-        before_d += r["before"]["denominator"]
-        after_n += r["after"]["numerator"]
-        after_d += r["after"]["denominator"]
-    before = figures.Rate(before_n, before_d).percent
-    after = figures.Rate(after_n, after_d).percent
-    change = after - before if before is not None and after is not None else None
+    reported = registry.base(user, Evaluation, f).filter(status=EvaluationStatus.REPORTED)
+    latest = list(with_rates(reported).select_related("unit")
+                  .order_by("-visit_date", "-pk")[:EVALUATIONS_COMPARED])
+    rows = [{"evaluation": ev, **row_rates(ev)} for ev in latest]
+    totals = rates_before_after(reported)
     return {**outcome, "grade_rows": grades, "compared": rows,
-            "before": before, "after": after, "change": change,
-            "truncated": outcome["count"] > len(latest)}
+            "before_rate": totals.before, "after_rate": totals.after,
+            "before": totals.before.percent, "after": totals.after.percent,
+            "change": totals.change, "truncated": outcome["count"] > len(latest)}
 
 
 # --- coverage of the term and monthly-report timeliness -----------------------------------------------
@@ -409,13 +411,21 @@ def narrow_to_place(qs: QuerySet[Any], params: Any, user: Any) -> tuple[QuerySet
     return qs, None
 
 
-def _task_state(t: Any, today: date) -> str:
-    return breakdowns.cell_state(t, today)
+def soon_days(objs: Any, model_name: str) -> dict[int | None, int]:
+    """The "due soon" window of the counties of a page of tasks (their committees' rules)."""
+    if model_name != "rectification.RectificationTask":
+        return {}
+    return breakdowns.due_soon_days({o.county_id for o in objs})
+
+
+def _task_state(t: Any, today: date, soon: dict[int | None, int] | None) -> str:
+    days = (soon or {}).get(t.county_id)
+    return breakdowns.cell_state(t, today, days) if days is not None else breakdowns.cell_state(t, today)
 
 
 STATE_LABELS = {
     "closed": gettext_lazy("已销号"), "on_track": gettext_lazy("正常推进"),
-    "due_soon": gettext_lazy("临期(7天内)"), "overdue": gettext_lazy("逾期"),
+    "due_soon": gettext_lazy("临期"), "overdue": gettext_lazy("逾期"),
     "not_started": gettext_lazy("未开始"),
 }
 
@@ -474,7 +484,8 @@ def _problem_state(p: Any) -> tuple[str, str]:
     return _("%(s)s · 未认领") % {"s": p.inspection.get_status_display()}, "grey"
 
 
-def item_row(obj: Any, model_name: str, today: date) -> dict[str, Any]:
+def item_row(obj: Any, model_name: str, today: date,
+             soon: dict[int | None, int] | None = None) -> dict[str, Any]:
     """One row: its cells (text, optional link and badge colour) and an id."""
     cells: list[dict[str, Any]]
     if model_name == "findings.Problem":
@@ -484,7 +495,7 @@ def item_row(obj: Any, model_name: str, today: date) -> dict[str, Any]:
                  {"text": obj.unit.name}, {"text": str(obj.category)},
                  {"text": obj.title}, {"text": text, "badge": colour or "plain"}]
     elif model_name == "rectification.RectificationTask":
-        state = _task_state(obj, today)
+        state = _task_state(obj, today, soon)
         colour = {"closed": "green", "overdue": "red", "due_soon": "amber"}.get(state, "grey")
         cells = [{"text": f"{obj.problem.number}-{obj.number}",
                   "url": reverse("rectification:task", args=[obj.pk])},
@@ -611,6 +622,9 @@ def workbook_rows(view: ViewLevel, filters_text: str, data: dict[str, Any],
         [s[0], _("数据范围"), view.title, view.label],
         [s[0], _("筛选条件"), filters_text or _("无")],
         [s[0], _("导出时间"), timezone.localtime().strftime("%Y-%m-%d %H:%M")],
+        *([[s[0], _("问题和任务统计于"),
+            timezone.localtime(data["computed_at"]).strftime("%Y-%m-%d %H:%M")]]
+          if data.get("computed_at") else []),
         [s[0], _("口径"), _("各指标定义见 docs/figures.md;比率保留两位小数,四舍五入。")],
         [],
         [s[1], _("指标"), _("数值"), _("分子"), _("分母"), _("比率(%)"), _("计量单位")],
@@ -636,12 +650,14 @@ def workbook_rows(view: ViewLevel, filters_text: str, data: dict[str, Any],
     rows.append([s[5], _("县级巡察平均每轮线索"), _pct(leads["county_average"])])
     rows.append([s[5], _("统合巡察/县级巡察(倍)"), _pct(leads["coordinated_ratio"])])
     ev = data["evaluations"]
-    rows += [[], [s[6], _("项目"), _("数值")]]
+    rows += [[], [s[6], _("项目"), _("数值"), _("分子"), _("分母")]]
     rows.append([s[6], _("已出具报告的评估"), ev["count"]])
     rows += [[s[6], _("等次:%(g)s") % {"g": g["label"]}, g["count"]] for g in ev["grade_rows"]]
     rows.append([s[6], _("须二次整改"), ev["second_rectification"]])
-    rows.append([s[6], _("评估时整改率(%)"), _pct(ev["before"])])
-    rows.append([s[6], _("现在整改率(%)"), _pct(ev["after"])])
+    rows.append([s[6], _("评估时整改率(%)"), _pct(ev["before"]), ev["before_rate"].numerator,
+                 ev["before_rate"].denominator])
+    rows.append([s[6], _("现在整改率(%)"), _pct(ev["after"]), ev["after_rate"].numerator,
+                 ev["after_rate"].denominator])
     rows.append([s[6], _("变化(百分点)"), _pct(ev["change"])])
     if cover and cover["mode"] == "county":
         rows += [[], [s[7], _("单位类型"), _("应巡察"), _("已巡察"), _("已安排"), _("未安排"),

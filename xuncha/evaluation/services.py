@@ -16,14 +16,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Concat, Length, Substr
+from django.db.models.lookups import IsNull
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
@@ -436,11 +451,91 @@ def consequence_done(*, actor: User, consequence: Consequence) -> Consequence:
     return c
 
 
+def rate_change(before: figures.Rate, after: figures.Rate) -> Decimal | None:
+    """Points between the two printed rates (94.44 − 80.70 = +13.74); None if either is undefined."""
+    if before.percent is None or after.percent is None:
+        return None
+    return after.percent - before.percent
+
+
 def rate_before_after(ev: Evaluation) -> dict[str, Any]:
     before = figures.Rate(ev.rate_numerator_at_visit or 0, ev.rate_denominator_at_visit or 0)
     after = unit_rate(ev.unit, existing_at=ev.visited_at)
-    change = None
-    if before.percent is not None and after.percent is not None:
-        change = after.percent - before.percent
+    change = rate_change(before, after)
     return {"before": before.as_dict(), "after": after.as_dict(),
             "change": float(change) if change is not None else None}
+
+
+# --- The rate before and after over many evaluations ------------------------------------------------
+# ``rate_before_after`` reads one evaluation (a query or two). A dashboard sums every reported
+# evaluation in scope, so the same definition is written as two correlated subqueries per
+# evaluation row — the problems of the evaluated unit's subtree that existed at the visit
+# (``unit_rate(unit, existing_at=visited_at)``), rectified now and fed back now — and summed by the
+# database: one query whatever the number of evaluations.
+
+def _subtree_of_outer_unit() -> Q:
+    """``subtree_q(ev.unit.path, "unit__path")`` with the path of the outer query's unit: the same
+    range (``path >= '/1/12/' AND path < '/1/120'``), so the path index still serves it."""
+    outer = OuterRef("unit__path")
+    upper = Concat(Substr(outer, 1, Length(outer) - 1), Value("0"), output_field=CharField())
+    return Q(unit__path__gte=outer, unit__path__lt=upper)
+
+
+def _after_count(rule: Callable[[], Q]) -> Coalesce:
+    # Without a visit (not reported, so never summed by the dashboards) unit_rate takes every
+    # problem of the subtree; the IS NULL branch keeps that.
+    existed = Q(created_at__lte=OuterRef("visited_at")) | Q(IsNull(OuterRef("visited_at"), True))
+    problems = Problem.objects.filter(_subtree_of_outer_unit(), existed, rule()).order_by()
+    count = problems.annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(count, output_field=IntegerField()), 0)
+
+
+def with_rates(evaluations: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
+    """Each evaluation with ``after_numerator`` and ``after_denominator``: its unit's rate today over
+    the problems that existed at the visit — ``rate_before_after(ev)["after"]`` for every row in the
+    one query that lists them. The rate before is kept on the row (``rate_*_at_visit``)."""
+    return evaluations.annotate(after_numerator=_after_count(figures.rectified_q),
+                                after_denominator=_after_count(figures.fed_back_q))
+
+
+def row_rates(ev: Evaluation) -> dict[str, Any]:
+    """``rate_before_after`` of an evaluation read through ``with_rates`` (no further query)."""
+    before = figures.Rate(ev.rate_numerator_at_visit or 0, ev.rate_denominator_at_visit or 0)
+    after = figures.Rate(ev.after_numerator, ev.after_denominator)  # type: ignore[attr-defined]
+    change = rate_change(before, after)
+    return {"before": before.as_dict(), "after": after.as_dict(),
+            "change": float(change) if change is not None else None}
+
+
+@dataclass(frozen=True)
+class RatesBeforeAfter:
+    """The rate before and after summed over evaluations: numerators added up, denominators added
+    up — Σ of ``rate_before_after`` over the same evaluations, never an average of percentages."""
+
+    before: figures.Rate
+    after: figures.Rate
+    evaluations: int
+
+    @property
+    def change(self) -> Decimal | None:
+        return rate_change(self.before, self.after)
+
+    def as_dict(self) -> dict[str, Any]:
+        change = self.change
+        return {"before": self.before.as_dict(), "after": self.after.as_dict(),
+                "change": float(change) if change is not None else None,
+                "evaluations": self.evaluations}
+
+
+def rates_before_after(evaluations: QuerySet[Evaluation]) -> RatesBeforeAfter:
+    """Σ before and Σ after over ``evaluations`` (the caller picks them: the dashboards take every
+    reported evaluation in the user's scope and filters), in one query."""
+    row = with_rates(evaluations.order_by()).aggregate(
+        n=Count("pk"),
+        before_n=Coalesce(Sum("rate_numerator_at_visit"), 0),
+        before_d=Coalesce(Sum("rate_denominator_at_visit"), 0),
+        after_n=Coalesce(Sum("after_numerator"), 0),
+        after_d=Coalesce(Sum("after_denominator"), 0))
+    return RatesBeforeAfter(before=figures.Rate(row["before_n"], row["before_d"]),
+                            after=figures.Rate(row["after_n"], row["after_d"]),
+                            evaluations=row["n"])

@@ -25,22 +25,23 @@ if TYPE_CHECKING:
     from xuncha.accounts.models import User
 
 
-def team_ids(user: User) -> list[int]:
-    """The teams the user sits on, cached on the user object for the request."""
-    cached = getattr(user, "_xuncha_team_ids", None)
+def _memberships(user: User) -> list[tuple[int, str]]:
+    """(team, position) of every team the user sits on, cached on the user object for the
+    request: one query serves both the member's and the leader's grants."""
+    cached = getattr(user, "_xuncha_memberships", None)
     if cached is None:
-        cached = list(TeamMember.objects.filter(user_id=user.pk).values_list("team_id", flat=True))
-        user._xuncha_team_ids = cached  # type: ignore[attr-defined]
+        cached = list(TeamMember.objects.filter(user_id=user.pk).values_list("team_id", "position"))
+        user._xuncha_memberships = cached  # type: ignore[attr-defined]
     return cached
+
+
+def team_ids(user: User) -> list[int]:
+    """The teams the user sits on."""
+    return [team for team, _position in _memberships(user)]
 
 
 def led_team_ids(user: User) -> list[int]:
-    cached = getattr(user, "_xuncha_led_team_ids", None)
-    if cached is None:
-        cached = list(TeamMember.objects.filter(user_id=user.pk, position="leader")
-                      .values_list("team_id", flat=True))
-        user._xuncha_led_team_ids = cached  # type: ignore[attr-defined]
-    return cached
+    return [team for team, position in _memberships(user) if position == "leader"]
 
 
 def _round_ids(user: User) -> list[int]:

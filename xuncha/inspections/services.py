@@ -293,7 +293,7 @@ def team_remove_member(*, actor: User, member: TeamMember) -> None:
 
 
 def _forget_membership(user: User) -> None:
-    for attr in ("_xuncha_team_ids", "_xuncha_led_team_ids"):
+    for attr in ("_xuncha_memberships",):
         if hasattr(user, attr):
             delattr(user, attr)
 

@@ -2,7 +2,7 @@
 the city office, the discipline commission.
 
 The rows counted are the leads whose unit the user's *counts* scope covers
-(``scope_for(user, "leads.view_lead_counts").unit_q("unit")``), not the leads the user may read:
+(``scope_for(user, "leads.view_lead_counts").unit_q("unit", "county")``), not the leads the user may read:
 a secretary sees how many leads the county produced without any of them being readable to her.
 Nothing here touches an encrypted column — only stages, dates, flags and the tree — so no read is
 audited. Every figure uses the one definition in ``xuncha.dashboards.figures``.
@@ -31,11 +31,25 @@ if TYPE_CHECKING:
 PERM = "leads.view_lead_counts"
 
 
+def countable_q(user: User) -> Q:
+    """The leads the dashboard counts for ``user``: those they may read (the scope check) and,
+    for the roles that see counts, those under their counts scope. Either way only numbers,
+    units and stages are shown (dashboards.views_data), and listing them is audited."""
+    readable = scope.visibility_q(user, Lead)
+    if PERM not in scope.permissions_of(user):
+        return readable
+    counts = scope.scope_for(user, PERM)
+    if counts.everything or readable == Q():
+        return Q()
+    q = counts.unit_q("unit", "county")
+    return q | Q(pk__in=Lead.objects.filter(readable).values("pk"))
+
+
 def counted_leads(user: User, f: Filters | None = None) -> QuerySet[Lead]:
     """The leads the user may count (never read), narrowed by the page's filters."""
     if PERM not in scope.permissions_of(user):
         return Lead.objects.none()
-    qs = Lead.objects.filter(scope.scope_for(user, PERM).unit_q("unit"))
+    qs = Lead.objects.filter(scope.scope_for(user, PERM).unit_q("unit", "county"))
     return apply_filters(qs, f or Filters())
 
 
