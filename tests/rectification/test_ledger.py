@@ -146,3 +146,22 @@ def test_overdue_is_computed_from_today(world, tasks):
     assert qs.filter(ledger.overdue_q(today=t1.deadline + timedelta(days=1))).count() == 1
     assert t1.is_overdue(t1.deadline + timedelta(days=1)) and not t1.is_overdue(t1.deadline)
     assert isinstance(t1.deadline, date)
+
+
+@pytest.mark.parametrize("how", ["returned", "reopened"])
+def test_after_a_failed_check_or_a_reopening_old_evidence_does_not_close_again(world, tasks, how):
+    t1, _ = tasks
+    ledger.progress_report(actor=world.east_contact, task=t1, text="已全部整改完成", percent=100,
+                           files=[pdf()])
+    ledger.task_request_closure(actor=world.east_contact, task=t1, note="完成")
+    result = "returned" if how == "returned" else "passed"
+    ledger.task_verify(actor=world.east_office, task=t1, method="document", result=result,
+                       note="核验佐证材料和印发文件")
+    if how == "reopened":
+        ledger.task_reopen(actor=world.east_office, task=t1, reason="抽查发现仍未落实")
+    with pytest.raises(ValidationFailed, match="新的佐证材料"):
+        ledger.task_request_closure(actor=world.east_contact, task=t1, note="再次申请")
+    ledger.progress_report(actor=world.east_contact, task=t1, text="补充正式印发文件和现场照片",
+                           percent=100, files=[pdf("补充佐证.pdf")])
+    t1 = ledger.task_request_closure(actor=world.east_contact, task=t1, note="已补充佐证")
+    assert t1.status == TaskStatus.CLOSURE_REQUESTED

@@ -120,8 +120,14 @@ def task_request_closure(*, actor: User, task: RectificationTask, note: str) -> 
     task = _locked(task)
     scope.require(actor, "rectification.edit_plan", task.unit)
     _require_ledger(task)
-    if not evidence_of(task).exists():
+    evidence = evidence_of(task)
+    if not evidence.exists():
         raise ValidationFailed(_("申请销号须先上传佐证材料。"),
+                               details=[{"field": "files", "message": ""}])
+    # After a failed check or a reopening, the evidence that was found wanting does not count again.
+    last_check = task.verifications.order_by("-verified_at").values_list("verified_at", flat=True).first()
+    if last_check is not None and not evidence.filter(uploaded_at__gt=last_check).exists():
+        raise ValidationFailed(_("任务在上次核验后被退回或重新打开,申请销号须先报送进展并上传新的佐证材料。"),
                                details=[{"field": "files", "message": ""}])
     if not note.strip():
         raise ValidationFailed(_("请简要说明整改完成情况。"), details=[{"field": "note", "message": ""}])
