@@ -8,6 +8,7 @@ one transaction or nothing. Export neutralises formula injection: a text cell ne
 
 from __future__ import annotations
 
+import datetime
 import io
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -112,12 +113,13 @@ class SheetReader:
             wb.close()
 
     def _rows(self, ws: Any, max_rows: int) -> list[ParsedRow]:
-        rows_iter = ws.iter_rows()
-        header_cells = next(rows_iter, None)
-        if header_cells is None:
+        # Values, not cell objects: building a cell per value costs more than reading the file.
+        rows_iter = ws.iter_rows(values_only=True)
+        header_values = next(rows_iter, None)
+        if header_values is None:
             self.error(1, "", _("工作表是空的,缺少表头。"))
             return []
-        headers = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
+        headers = [str(v).strip() if v is not None else "" for v in header_values]
         positions: dict[str, int] = {}
         for col in self.columns:
             if col.header in headers:
@@ -126,21 +128,24 @@ class SheetReader:
                 self.error(1, col.header, _("缺少必填列“%(h)s”。") % {"h": col.header})
         if self.errors:
             return []
+        formulas: set[tuple[int, int]] | None = None  # read only when a value may be a formula
         result: list[ParsedRow] = []
         for index, cells in enumerate(rows_iter, start=2):
             raw = {key: (cells[pos] if pos < len(cells) else None) for key, pos in positions.items()}
-            if all(c is None or c.value is None or str(c.value).strip() == "" for c in raw.values()):
+            if all(v is None or str(v).strip() == "" for v in raw.values()):
                 continue  # blank rows are skipped, not errors
             if len(result) >= max_rows:
                 self.error(index, "", _("行数超过上限 %(n)d 行,请分批导入。") % {"n": max_rows})
                 return []
             values: dict[str, Any] = {}
             for col in self.columns:
-                cell = raw.get(col.key)
-                if cell is not None and getattr(cell, "data_type", None) == "f":
-                    self.error(index, col.header, _("含有公式,请改为直接填写数值或文字。"))
-                    continue
-                value = cell.value if cell is not None else None
+                value = raw.get(col.key)
+                if _may_be_formula(value):
+                    if formulas is None:
+                        formulas = _formula_cells(ws)
+                    if (index, positions[col.key]) in formulas:
+                        self.error(index, col.header, _("含有公式,请改为直接填写数值或文字。"))
+                        continue
                 if isinstance(value, str):
                     value = value.strip()
                 if value is None or value == "":
@@ -170,6 +175,25 @@ class SheetReader:
                 code="import_failed",
                 details=[e.as_dict() for e in self.errors],
             )
+
+
+# What a cell read as a value can hold when it is not a formula. A formula reads as text starting
+# with "=" (or an array or data-table formula object), as does text typed after an apostrophe.
+_PLAIN_VALUES = (str, int, float, datetime.datetime, datetime.date, datetime.time, datetime.timedelta)
+
+
+def _may_be_formula(value: Any) -> bool:
+    if value is None:
+        return False
+    return not isinstance(value, _PLAIN_VALUES) or (isinstance(value, str) and value.startswith("="))
+
+
+def _formula_cells(ws: Any) -> set[tuple[int, int]]:
+    """(row, position) of every formula cell: a second pass over the cells, rarely needed."""
+    return {(index, pos)
+            for index, cells in enumerate(ws.iter_rows(), start=1)
+            for pos, cell in enumerate(cells)
+            if getattr(cell, "data_type", None) == "f"}
 
 
 def text(max_length: int) -> Callable[[Any], str]:

@@ -24,7 +24,7 @@ from xuncha.audit.services import record
 from xuncha.core import spreadsheets as xl
 from xuncha.core.errors import Conflict, ValidationFailed
 from xuncha.findings.models import Problem, ProblemCategory, ProblemState, Severity
-from xuncha.findings.services import problem_create, problem_update
+from xuncha.findings.services import problem_update, problems_create_many
 from xuncha.inspections.models import Inspection
 from xuncha.inspections.services import require_finding_writer
 
@@ -163,14 +163,18 @@ def import_problems(*, actor: User, inspection: Inspection, data: bytes,
 @transaction.atomic
 def _commit(actor: User, inspection: Inspection, plan: list[tuple[Problem | None, dict[str, Any]]],
             filename: str) -> ProblemImportResult:
-    created = updated = unchanged = 0
+    """New rows are created together (``problems_create_many``: numbered in file order, one audit
+    event each, the feedback list refreshed once); rows naming an existing problem go through
+    ``problem_update``, only when something changed."""
+    updated = unchanged = 0
     fields = ("category", "title", "facts", "severity", "checklist_item", "is_common",
               "names_people")
+    new_rows = [values for target, values in plan if target is None]
     try:
+        if new_rows:
+            problems_create_many(actor=actor, inspection=inspection, rows=new_rows)
         for target, values in plan:
             if target is None:
-                problem_create(actor=actor, inspection=inspection, **values)
-                created += 1
                 continue
             changed = {f: values[f] for f in fields if getattr(target, f) != values[f]}
             if changed:
@@ -184,6 +188,7 @@ def _commit(actor: User, inspection: Inspection, plan: list[tuple[Problem | None
                                code="import_failed", details=exc.details) from None
     except Conflict:
         raise
+    created = len(new_rows)
     record(actor=actor, action="problem.import", obj=inspection,
            changes={"file": filename[:100], "created": created, "updated": updated,
                     "unchanged": unchanged})

@@ -7,7 +7,7 @@ starts, but the change voids the signatures (xuncha.reports.services.feedback_re
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -15,7 +15,8 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from xuncha.accounts import scope
-from xuncha.audit.services import diff, record
+from xuncha.audit.services import AuditEntry, diff, record, record_many
+from xuncha.core.bulk import bulk_insert
 from xuncha.core.errors import Conflict, ValidationFailed
 from xuncha.findings.models import (
     Problem,
@@ -61,39 +62,91 @@ def _check_problem(inspection: Inspection, values: dict[str, Any]) -> None:
         raise ValidationFailed("；".join(e["message"] for e in errors), details=errors)
 
 
-@transaction.atomic
 def problem_create(
     *, actor: User, inspection: Inspection, category: ProblemCategory | None, title: str,
     facts: str, severity: str = Severity.GENERAL, checklist_item: RoundChecklistItem | None = None,
     intake_items: Iterable[IntakeItem] = (), is_common: bool = False, names_people: bool = False,
     number: int | None = None, origin: str = ProblemOrigin.INSPECTION,
 ) -> Problem:
+    row = {"category": category, "title": title, "facts": facts, "severity": severity,
+           "checklist_item": checklist_item, "intake_items": intake_items, "is_common": is_common,
+           "names_people": names_people, "number": number, "origin": origin}
+    return problems_create_many(actor=actor, inspection=inspection, rows=[row])[0]  # atomic
+
+
+@transaction.atomic
+def problems_create_many(*, actor: User, inspection: Inspection,
+                         rows: Sequence[Mapping[str, Any]]) -> list[Problem]:
+    """Creates problems in one go, with the outcome of one ``problem_create`` per row, in order.
+
+    Each row holds ``problem_create``'s keyword arguments (all but ``category``, ``title`` and
+    ``facts`` optional). The writer is checked and the inspection locked once; every row passes the
+    same checks, and the first failing row raises what ``problem_create`` would have raised for it.
+    A row without a number takes the next one after every number used so far (the inspection's and
+    those of the rows before it). The problems are inserted together, each gets its
+    ``problem.create`` event (``record_many``), and the feedback list is refreshed once at the end.
+    """
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     require_finding_writer(actor, inspection)
-    values = {"category": category, "title": title, "facts": facts, "severity": severity,
-              "checklist_item": checklist_item}
-    _check_problem(inspection, values)
-    intake = list(intake_items)
-    if any(i.round_id != inspection.round_id for i in intake):
-        raise ValidationFailed(_("巡前收集事项不属于本轮。"),
-                               details=[{"field": "intake_items", "message": ""}])
-    if number is None:
-        number = (inspection.problems.aggregate(m=Max("number"))["m"] or 0) + 1
-    elif inspection.problems.filter(number=number).exists():
-        raise ValidationFailed(_("问题编号 %(n)s 已存在。") % {"n": number},
-                               details=[{"field": "number", "message": ""}])
-    problem = Problem.objects.create(
-        inspection=inspection, unit=inspection.unit, county_id=inspection.unit.county_id,
-        number=number, category=category, title=title.strip(), facts=facts.strip(),
-        severity=severity, checklist_item=checklist_item, is_common=is_common,
-        names_people=names_people, origin=origin, created_by=actor,
-    )
-    if intake:
-        problem.intake_items.set(intake)
-    record(actor=actor, action="problem.create", obj=problem,
-           changes={"number": number, "category": str(category)})
+    unit = inspection.unit
+    numbers: _Numbers | None = None
+    problems: list[Problem] = []
+    intakes: list[list[IntakeItem]] = []
+    for row in rows:
+        values: dict[str, Any] = {f: row.get(f) for f in ("category", "title", "facts", "checklist_item")}
+        values["severity"] = row.get("severity", Severity.GENERAL)
+        _check_problem(inspection, values)
+        intake = list(row.get("intake_items") or ())
+        if any(i.round_id != inspection.round_id for i in intake):
+            raise ValidationFailed(_("巡前收集事项不属于本轮。"),
+                                   details=[{"field": "intake_items", "message": ""}])
+        if numbers is None:  # read once, when the first row needs it
+            numbers = _Numbers(inspection, rows)
+        problems.append(Problem(
+            inspection=inspection, unit=unit, county_id=unit.county_id,
+            number=numbers.take(row.get("number")), title=values["title"].strip(),
+            facts=values["facts"].strip(), category=values["category"], severity=values["severity"],
+            checklist_item=values["checklist_item"], is_common=row.get("is_common", False),
+            names_people=row.get("names_people", False),
+            origin=row.get("origin", ProblemOrigin.INSPECTION), created_by=actor,
+        ))
+        intakes.append(intake)
+    bulk_insert(problems)
+    for problem, intake in zip(problems, intakes, strict=True):
+        if intake:
+            problem.intake_items.set(intake)
+    record_many(actor=actor, events=[
+        AuditEntry(action="problem.create", obj=p,
+                   changes={"number": p.number, "category": str(p.category)})
+        for p in problems
+    ])
     _after_change(actor, inspection)
-    return problem
+    return problems
+
+
+class _Numbers:
+    """Problem numbers of one inspection while rows are added: the next free one after every number
+    used so far, or the one given unless it is taken."""
+
+    def __init__(self, inspection: Inspection, rows: Sequence[Mapping[str, Any]]) -> None:
+        given = {row["number"] for row in rows if row.get("number") is not None}
+        self.taken: set[int] = set()
+        if given:
+            self.taken.update(inspection.problems.filter(number__in=given)
+                              .values_list("number", flat=True))
+        self.top = 0
+        if any(row.get("number") is None for row in rows):
+            self.top = inspection.problems.aggregate(m=Max("number"))["m"] or 0
+
+    def take(self, number: int | None) -> int:
+        if number is None:
+            number = self.top + 1
+        elif number in self.taken:
+            raise ValidationFailed(_("问题编号 %(n)s 已存在。") % {"n": number},
+                                   details=[{"field": "number", "message": ""}])
+        self.taken.add(number)
+        self.top = max(self.top, number)
+        return number
 
 
 @transaction.atomic
