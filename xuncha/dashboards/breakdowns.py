@@ -4,11 +4,10 @@ through ``registry.base`` so the scope and the filters are the same as the key f
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from xuncha.dashboards import figures
@@ -68,41 +67,80 @@ def by_place(user: User, f: Filters, group: str = "unit", tally: Tally | None = 
                                        r["id"] or 0))
 
 
-def trend(user: User, f: Filters, months: int = 12) -> list[dict[str, Any]]:
-    """By month: problems fed back (month the feedback was signed) and tasks closed."""
-    from xuncha.findings.models import Problem
-    from xuncha.rectification.models import RectificationTask, TaskStatus
+def trend_since(months: int = 12) -> date:
+    """The first day of the month ``months - 1`` months before this one."""
+    today = timezone.localdate()
+    y, m = today.year, today.month - (months - 1)
+    while m <= 0:
+        y, m = y - 1, m + 12
+    return date(y, m, 1)
 
-    since = (timezone.localdate().replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
-    fed = dict(figures.fed_back(base(user, Problem, f))
-               .filter(inspection__rectification_started_at__date__gte=since)
-               .annotate(m=TruncMonth("inspection__rectification_started_at"))
-               .values_list("m").annotate(n=Count("id")))
-    closed = dict(base(user, RectificationTask, f).filter(status=TaskStatus.CLOSED,
-                                                          closed_at__date__gte=since)
-                  .annotate(m=TruncMonth("closed_at")).values_list("m").annotate(n=Count("id")))
+
+def trend_counts(problems: Any, tasks: Any, since: date,
+                 extra: tuple[str, ...] = ()) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Problems fed back by the local month their feedback was signed (the inspection entered
+    整改) and tasks closed by the local month of closing, from ``since``: rows of
+    ``(*extra, 'YYYY-MM', n)``. The summary calls it with its dimensions as ``extra``."""
+    start = figures.local_midnight(since)
+    fed = list(figures.fed_back(problems).filter(inspection__rectification_started_at__gte=start)
+               .annotate(month=figures.LocalMonth("inspection__rectification_started_at"))
+               .order_by().values(*extra, "month").annotate(n=Count("pk"))
+               .values_list(*extra, "month", "n"))
+    closed = list(figures.closed(tasks).filter(closed_at__gte=start)
+                  .annotate(month=figures.LocalMonth("closed_at"))
+                  .order_by().values(*extra, "month").annotate(n=Count("pk"))
+                  .values_list(*extra, "month", "n"))
+    return fed, closed
+
+
+def trend_rows(fed: dict[str, int], closed: dict[str, int], since: date) -> list[dict[str, Any]]:
     out = []
     month = since
-    while month <= timezone.localdate():
-        key = [k for k in (*fed, *closed) if k and k.strftime("%Y-%m") == month.strftime("%Y-%m")]
-        out.append({"month": month.strftime("%Y-%m"),
-                    "fed_back": sum(fed.get(k, 0) for k in set(key)),
-                    "closed": sum(closed.get(k, 0) for k in set(key))})
+    today = timezone.localdate()
+    while month <= today:
+        key = month.strftime("%Y-%m")
+        out.append({"month": key, "fed_back": fed.get(key, 0), "closed": closed.get(key, 0)})
         month = (month + timedelta(days=32)).replace(day=1)
     return out
 
 
+def trend(user: User, f: Filters, months: int = 12, tally: Tally | None = None) -> list[dict[str, Any]]:
+    """By month: problems fed back (month the feedback was signed) and tasks closed. Above
+    county level the page's ``tally`` may hold them from the worker's summary."""
+    from xuncha.findings.models import Problem
+    from xuncha.rectification.models import RectificationTask
+
+    since = trend_since(months)
+    if tally is not None and tally.trend is not None and months == 12:
+        fed, closed = tally.trend
+    else:
+        fed_rows, closed_rows = trend_counts(base(user, Problem, f), base(user, RectificationTask, f),
+                                             since)
+        fed, closed = dict(fed_rows), dict(closed_rows)
+    return trend_rows(fed, closed, since)
+
+
 def leads_by_round_kind(user: User, f: Filters) -> dict[str, Any]:
     """Average leads per round by round kind, and the coordinated/county ratio (昆明 3.4×)."""
-    from xuncha.findings.models import Problem
-    from xuncha.inspections.models import Round, RoundKind
+    from xuncha.accounts.scope import visible
+    from xuncha.core.tree import subtree_q
+    from xuncha.inspections.models import Inspection, Round, RoundKind
     from xuncha.leads.models import Lead
+    from xuncha.organisations.models import Unit
 
     leads = base(user, Lead, f)
-    # The rounds in view: those that produced problems or leads the user may see.
-    round_ids = set(leads.values_list("inspection__round_id", flat=True)) | set(
-        base(user, Problem, f).values_list("inspection__round_id", flat=True))
-    per = figures.leads_per_round(leads, Round.objects.filter(pk__in=round_ids))
+    # The rounds in view: those that held an inspection the user may see, within the page's
+    # place, term, round, round kind, team and unit kind (a round is held or not whatever the
+    # category or period of its leads).
+    inspections = visible(user, Inspection)
+    if f.under_id is not None:
+        root = visible(user, Unit).filter(pk=f.under_id).first()
+        inspections = inspections.filter(subtree_q(root.path, "unit__path")) if root else inspections.none()
+    narrow = {"round__term_id": f.term_id, "round_id": f.round_id, "round__kind": f.round_kind or None,
+              "team_id": f.team_id, "unit__kind": f.unit_kind or None}
+    inspections = inspections.filter(**{k: v for k, v in narrow.items() if v is not None})
+    rounds = Round.objects.filter(pk__in=inspections.order_by().values("round_id"))
+    per = figures.leads_per_round(leads, rounds)
     coordinated = per.get(RoundKind.COORDINATED, {}).get("average")
     county_kinds = [k for k in per if k != RoundKind.COORDINATED]
     county_leads = sum(per[k]["leads"] for k in county_kinds)

@@ -15,13 +15,13 @@ Definitions:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import CharField, Exists, F, Func, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate, TruncMonth
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
@@ -93,6 +93,35 @@ class LocalDate(TruncDate):
             return self.as_sql(compiler, connection)
         sql, params = compiler.compile(self.lhs)
         return f"date({sql}, %s)", (*params, f"{offset:+d} seconds")
+
+
+class LocalMonth(Func):
+    """The local calendar month of a datetime column as 'YYYY-MM', computed by the database:
+    SQLite's own strftime with the fixed offset (Django's TruncMonth calls Python for every row),
+    PostgreSQL's to_char in the current time zone."""
+
+    output_field = CharField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        (column,) = self.get_source_expressions()
+        offset = _fixed_utc_offset()
+        if offset is None:
+            sql, params = compiler.compile(TruncMonth(column))
+            return f"substr({sql}, 1, 7)", params
+        sql, params = compiler.compile(column)
+        return f"strftime('%%Y-%%m', {sql}, %s)", (*params, f"{offset:+d} seconds")
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        (column,) = self.get_source_expressions()
+        sql, params = compiler.compile(column)
+        return (f"to_char({sql} AT TIME ZONE %s, 'YYYY-MM')",
+                (*params, timezone.get_current_timezone_name()))
+
+
+def local_midnight(day: date) -> datetime:
+    """The first instant of ``day`` in the current time zone: compare a datetime column with it
+    rather than filtering on ``__date`` (a function call per row)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _fixed_utc_offset() -> int | None:
@@ -198,14 +227,19 @@ def average_days_to_conclusion(leads: QuerySet) -> Decimal | None:
 
 
 def leads_per_round(leads: QuerySet, rounds: QuerySet) -> dict[str, dict[str, object]]:
-    """Average leads per round, by round kind (the 昆明 3.4× comparison of coordinated rounds)."""
+    """Average leads per round, by round kind (the 昆明 3.4× comparison of coordinated rounds):
+    leads / rounds that held at least one inspection."""
     from django.db.models import Count
 
+    from xuncha.inspections.models import Inspection
+
+    held = rounds.filter(Exists(Inspection.objects.filter(round_id=OuterRef("pk"))))
+    n_rounds = dict(held.order_by().values("kind").annotate(c=Count("pk")).values_list("kind", "c"))
+    n_leads = dict(leads.order_by().values("inspection__round__kind").annotate(c=Count("pk"))
+                   .values_list("inspection__round__kind", "c"))
     out: dict[str, dict[str, object]] = {}
-    held = rounds.annotate(n=Count("inspections")).filter(n__gt=0)
-    for kind, n_rounds in held.values_list("kind").annotate(c=Count("id")).values_list("kind", "c"):
-        n_leads = leads.filter(inspection__round__kind=kind).count()
-        out[kind] = {"leads": n_leads, "rounds": n_rounds,
-                     "average": (Decimal(n_leads) / n_rounds).quantize(Decimal("0.01"))
-                     if n_rounds else None}
+    for kind, r in n_rounds.items():
+        n = n_leads.get(kind, 0)
+        out[kind] = {"leads": n, "rounds": r,
+                     "average": (Decimal(n) / r).quantize(Decimal("0.01")) if r else None}
     return out

@@ -54,3 +54,28 @@ class SummaryCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}:{self.anchor_id}:{self.category_id}"
+
+
+class SummaryMonth(models.Model):
+    """The monthly trend of the same dimensions: problems fed back and tasks closed in a month
+    ('YYYY-MM', local time), for the twelve months up to the run."""
+
+    run = models.ForeignKey(SummaryRun, on_delete=models.CASCADE, related_name="summary_months")
+    anchor = models.ForeignKey("organisations.Unit", on_delete=models.CASCADE, related_name="+")
+    county = models.ForeignKey("organisations.Unit", null=True, on_delete=models.CASCADE,
+                               related_name="+")
+    unit_kind = models.CharField(max_length=20)
+    round_kind = models.CharField(max_length=20)
+    category = models.ForeignKey("findings.ProblemCategory", on_delete=models.CASCADE,
+                                 related_name="+")
+    month = models.CharField(max_length=7)
+    fed_back = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("统计汇总(按月)")
+        verbose_name_plural = _("统计汇总(按月)")
+        indexes = [models.Index(fields=["run", "anchor"], name="summary_month_run_anchor")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}:{self.anchor_id}:{self.month}"

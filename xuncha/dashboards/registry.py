@@ -344,6 +344,8 @@ class Tally:
         # Above county level the counts may come from the worker's summary (dashboards.summary);
         # then this is when they were counted, else None (counted now).
         self.computed_at: datetime | None = None
+        # The monthly trend (fed back, closed by 'YYYY-MM'), when the summary holds it.
+        self.trend: tuple[dict[str, int], dict[str, int]] | None = None
         if use_summary and group == "county":
             from xuncha.dashboards import summary
 
@@ -352,6 +354,7 @@ class Tally:
                 self._problems, self._tasks = counted.problems, counted.tasks
                 self._closed = (counted.closed, counted.on_time)
                 self.computed_at = counted.computed_at
+                self.trend = counted.trend
 
     @property
     def place(self) -> str | None:

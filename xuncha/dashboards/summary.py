@@ -29,8 +29,8 @@ from django.utils import timezone
 
 from xuncha.accounts import scope
 from xuncha.core.schedule import SUMMARY_MINUTES
-from xuncha.dashboards import figures
-from xuncha.dashboards.models import SummaryCell, SummaryRun
+from xuncha.dashboards import breakdowns, figures
+from xuncha.dashboards.models import SummaryCell, SummaryMonth, SummaryRun
 from xuncha.dashboards.registry import PROBLEM_RULES, TASK_RULES, Filters, count_rules, population
 
 if TYPE_CHECKING:
@@ -68,12 +68,21 @@ def refresh(today: date | None = None) -> SummaryRun:
         counts = cells.setdefault(row[:5], dict.fromkeys(COUNTS, 0))
         for name, value in zip(task_rules, row[5:], strict=True):
             counts[name] = value or 0
+    months: dict[tuple[Any, ...], dict[str, int]] = {}
+    fed, closed = breakdowns.trend_counts(problems, tasks, breakdowns.trend_since(), extra=DIMS)
+    for name, rows in (("fed_back", fed), ("closed", closed)):
+        for row in rows:
+            months.setdefault(row[:6], {"fed_back": 0, "closed": 0})[name] = row[6]
     SummaryRun.objects.all().delete()
     run = SummaryRun.objects.create(computed_at=timezone.now(), as_of=today, cells=len(cells))
     SummaryCell.objects.bulk_create(
         (SummaryCell(run=run, anchor_id=anchor, county_id=county, unit_kind=kind, round_kind=rk,
                      category_id=top, **counts)
          for (anchor, county, kind, rk, top), counts in cells.items()), batch_size=2000)
+    SummaryMonth.objects.bulk_create(
+        (SummaryMonth(run=run, anchor_id=anchor, county_id=county, unit_kind=kind, round_kind=rk,
+                      category_id=top, month=month, **counts)
+         for (anchor, county, kind, rk, top, month), counts in months.items()), batch_size=2000)
     run.seconds = round(time.perf_counter() - started, 3)
     run.save(update_fields=["seconds"])
     return run
@@ -97,6 +106,7 @@ class Counted:
     closed: int
     on_time: int
     computed_at: datetime
+    trend: tuple[dict[str, int], dict[str, int]]  # fed back and closed by 'YYYY-MM'
 
 
 def _anchor_q(user: User, model: type) -> Q | None:
@@ -160,5 +170,11 @@ def read(user: User, f: Filters, group: str | None) -> Counted | None:
     tasks = [tuple(r) for r in task_cells.values("county_id").annotate(n=Sum("overdue"))
              .filter(n__gt=0).values_list("county_id", "n").order_by()]
     totals = task_cells.aggregate(closed=Sum("closed"), on_time=Sum("on_time"))
+    months = SummaryMonth.objects.filter(run=run).filter(narrow)
+    fed = dict(months.filter(problem_q).values("month").annotate(n=Sum("fed_back"))
+               .values_list("month", "n").order_by())
+    closed = dict(months.filter(task_q).values("month").annotate(n=Sum("closed"))
+                  .values_list("month", "n").order_by())
     return Counted(problems=problems, tasks=tasks, closed=totals["closed"] or 0,
-                   on_time=totals["on_time"] or 0, computed_at=run.computed_at)
+                   on_time=totals["on_time"] or 0, computed_at=run.computed_at,
+                   trend=({k: v for k, v in fed.items() if v}, {k: v for k, v in closed.items() if v}))

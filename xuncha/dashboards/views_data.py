@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -185,9 +186,15 @@ def unit_choices(user: User, view: ViewLevel, selected: int | None = None
 
 # --- figures, with the links behind every number ------------------------------------------------------
 
+@lru_cache(maxsize=128)
+def _items_path(key: str, prefix: str) -> str:
+    return reverse("dashboards:items", args=[key])
+
+
 def items_url(key: str, f: Filters, part: str = "numerator", **extra: Any) -> str:
+    # A county's ranking links three numbers of every unit: the path is reversed once per figure.
     query = {**f.as_query(), "part": part, **{k: v for k, v in extra.items() if v is not None}}
-    return f"{reverse('dashboards:items', args=[key])}?{urlencode(query)}"
+    return f"{_items_path(key, get_script_prefix())}?{urlencode(query)}"
 
 
 # Short names of the two parts of a rate on its card; the card's note keeps the definition.
@@ -267,7 +274,7 @@ def dashboard(user: User, f: Filters, view: ViewLevel) -> dict[str, Any]:
         "by_category": categories,
         "by_place": places,
         "by_overdue": by_overdue,
-        "trend": breakdowns.trend(user, f),
+        "trend": breakdowns.trend(user, f, tally=tally),
         "leads": leads_by_kind(user, f),
         "evaluations": evaluations(user, f),
     }
