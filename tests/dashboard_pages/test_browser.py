@@ -70,10 +70,19 @@ def test_dashboard_draws_its_charts(live_scene, live_server, page):
 
 
 def test_city_dashboard_compares_counties(live_scene, live_server, page):
+    from xuncha.dashboards import summary
+
     sign_in(page, live_server.url, "city_office")
     page.goto(f"{live_server.url}/dashboards/")
     page.wait_for_selector("[data-chart=place] canvas")
     assert "月度报送及时性" in page.content()
+    assert page.locator("[data-summary-at]").count() == 0  # counted live
+    live = page.locator("[data-figure=rectification_rate] .figure-value").inner_text()
+    summary.refresh()  # as the worker does every 10 minutes
+    page.reload()
+    page.wait_for_selector("[data-chart=place] canvas")
+    assert page.locator("[data-summary-at]").is_visible()
+    assert page.locator("[data-figure=rectification_rate] .figure-value").inner_text() == live
     shoot(page, "dashboard-city.png")
 
 
