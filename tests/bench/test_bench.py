@@ -118,9 +118,37 @@ def test_on_time_counts_the_local_date_of_closing(small):
 
 @pytest.mark.parametrize("status", ["overdue", "due_soon", "open", "closed", "in_progress", ""])
 def test_hand_written_ledger_page_is_the_selectors_page(small, status):
-    county_id = measure.fresh_user(COUNTY_USER).unit.county_id
-    equal, diff = measure.ledger_equal(COUNTY_USER, county_id, status)
+    equal, diff = measure.ledger_equal(COUNTY_USER, status)
     assert equal, diff
+
+
+@pytest.mark.parametrize("role", ["city_office", "unit_head", "unit_contact", "self", "custom"])
+def test_hand_written_ledger_scope_is_the_applications(small, role):
+    """baseline.ledger_scope_sql against the scope check, for every kind of data scope: the whole
+    tree below a province or city office, a subtree below county level (a unit's head), one unit
+    (its contact), one's own tasks and a custom set of units (roles made for the test)."""
+    from django.contrib.auth.models import Permission
+
+    from xuncha.accounts.models import Role, RoleAssignment, User
+
+    if role in ("self", "custom"):
+        made = Role.objects.create(code=f"bench-{role}", name=role, data_scope=role)
+        made.permissions.add(Permission.objects.get(codename="view_rectificationtask"))
+        user = User.objects.filter(assignments__isnull=True).first() or User.objects.create(
+            username="bench-scope", name="范围", unit=RectificationTask.objects.first().unit)
+        assignment = RoleAssignment.objects.create(user=user, role=made)
+        tasks = RectificationTask.objects.filter(plan__status="approved")
+        if role == "custom":
+            assignment.custom_units.set(tasks.values_list("unit_id", flat=True).distinct()[:3])
+        else:
+            tasks.filter(pk__in=list(tasks.values_list("pk", flat=True)[:5])).update(
+                responsible_user=user)
+    else:
+        user = User.objects.filter(assignments__role__code=role).order_by("id").first()
+    for status in ("", "open"):
+        equal, diff = measure.ledger_equal(user.username, status)
+        assert equal, (status, diff)
+    assert baseline.ledger_page(user.pk, "")[0] > 0
 
 
 def test_in_process_operations_produce_numbers(small):

@@ -42,9 +42,24 @@ def test_every_user_sees_the_same_rows_with_and_without_the_hint(world, scene, m
             assert with_hint == without, (res.label, user.username)
 
 
-@pytest.mark.parametrize("who", ["east_office", "city_office"])
+@pytest.mark.parametrize("who", ["east_office", "east_contact", "city_office"])
 def test_the_hint_appears_in_the_query_only_below_city_level(world, scene, who):
     from xuncha.findings.models import Problem
 
     sql = str(scope.visible(world.users[who], Problem).query)
     assert ("findings_problem\".\"county_id\" =" in sql) == (who == "east_office")
+    # A scope rooted at the county itself needs no join to the units at all.
+    assert ("organisations_unit" in sql.split("WHERE")[0]) == (who == "city_office")
+
+
+def test_a_scope_rooted_below_the_county_keeps_its_path_range(world, scene):
+    from xuncha.findings.models import Problem
+
+    s = scope.Scope(subtree_paths=(world.units["east_town"].path,),
+                    subtree_counties=(world.units["east"].pk,))
+    q = s.unit_q("unit", "county")
+    sql = str(Problem.objects.filter(q).query)
+    assert "organisations_unit" in sql and "county_id\" =" in sql
+    town = set(Problem.objects.filter(q).values_list("pk", flat=True))
+    assert town == set(Problem.objects.filter(unit__path__startswith=world.units["east_town"].path)
+                       .values_list("pk", flat=True))

@@ -184,3 +184,28 @@ def test_the_office_draws_a_sample_and_sees_the_tasks(client_for, world, approve
     page = html(c.get(r["Location"]))
     assert f"/rectification/tasks/{task.pk}/" in page and "待核查" in page
     assert client_for("east_contact").get("/rectification/samples/").status_code == 403
+
+
+def test_ledger_page_queries_do_not_grow_with_the_rows(client_for, approved):
+    """The rows come with their problem, category (and its parent, which the category's name
+    shows), unit and plan: 2 rows or 22 take the same number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for("east_office")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get("/rectification/ledger/").status_code == 200
+        return len(ctx.captured_queries)
+
+    queries()  # the session's first request writes what later ones only read
+    few = queries()
+    problem = approved.tasks.first().problem
+    for i in range(20):
+        RectificationTask.objects.create(
+            plan=approved, problem=problem, unit=approved.unit, county_id=approved.unit.county_id,
+            number=50 + i, measure=f"第{i}项措施:修订制度并组织学习2次",
+            deadline=timezone.localdate() + timedelta(days=i), responsible_leader="镇长")
+    assert html(c.get("/rectification/ledger/")).count('class="row-link') == 22
+    assert queries() == few

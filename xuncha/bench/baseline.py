@@ -4,6 +4,7 @@ Each function returns the *same* figures as the application code it stands for �
 checks that they are equal on the small data set — but straight from SQL: no scope machinery, no
 ORM, no serialisation. The scope is given as it is known to the caller: one county (its id) or the
 whole province (``county_id=None``: every row in the database hangs under the province's root).
+The ledger page works it out from the user's role assignments, in SQL, as the application does.
 """
 
 # ruff: noqa: S608 — table and column names are constants of this module, values are parameters
@@ -75,7 +76,7 @@ def dashboard(scope: Scope, group: str, today: date | None = None) -> dict[str, 
         # fed back, has a task, and not among the problems that still have an open task (the
         # partial index on open tasks answers that set).
         cur.execute(f"""
-            SELECT p.{place}, c.parent_id, count(*),
+            SELECT p.{place}, COALESCE(c.parent_id, c.id), count(*),
                    sum(CASE WHEN i.status IN {IN_FED_BACK} THEN 1 ELSE 0 END),
                    sum(CASE WHEN i.status IN {IN_FED_BACK}
                              AND p.id NOT IN (SELECT t.problem_id FROM {T_TASK} t
@@ -85,12 +86,14 @@ def dashboard(scope: Scope, group: str, today: date | None = None) -> dict[str, 
             FROM {T_PROBLEM} p JOIN {T_INSP} i ON i.id = p.inspection_id
             JOIN {T_CAT} c ON c.id = p.category_id
             WHERE p.state = 'active' {w_p}
-            GROUP BY p.{place}, c.parent_id""", [*a_t, *a_p])
+            GROUP BY p.{place}, COALESCE(c.parent_id, c.id)""", [*a_t, *a_p])
         groups = cur.fetchall()
-        cur.execute(f"SELECT id, name FROM {T_CAT} WHERE parent_id IS NULL")
-        parent_name = dict(cur.fetchall())
+        cur.execute(f"SELECT id, name FROM {T_CAT}")
+        category_name = dict(cur.fetchall())
+        # Task figures count the ledger: tasks of approved plans.
+        approved = f"JOIN {T_PLAN} pl ON pl.id = t.plan_id AND pl.status = 'approved'"
         cur.execute(f"""
-            SELECT t.{place}, count(*) FROM {T_TASK} t
+            SELECT t.{place}, count(*) FROM {T_TASK} t {approved}
             WHERE NOT (t.status = 'closed') AND t.deadline < %s {w_t} GROUP BY t.{place}""",
                     [today, *a_t])
         late = dict(cur.fetchall())
@@ -98,7 +101,7 @@ def dashboard(scope: Scope, group: str, today: date | None = None) -> dict[str, 
             SELECT count(*), sum(CASE WHEN t.deadline IS NOT NULL
                                        AND {local_date_sql('t.closed_at')} <= t.deadline
                                       THEN 1 ELSE 0 END)
-            FROM {T_TASK} t WHERE t.status = 'closed' {w_t}""", a_t)
+            FROM {T_TASK} t {approved} WHERE t.status = 'closed' {w_t}""", a_t)
         n_closed, n_on_time = cur.fetchone()
         w_u, a_u = ("", []) if scope.county_id is None else ("WHERE county_id = %s", [scope.county_id])
         cur.execute(f"SELECT count(*) FROM outcomes_institution {w_u}", a_u)
@@ -143,7 +146,7 @@ def dashboard(scope: Scope, group: str, today: date | None = None) -> dict[str, 
                         places)
             names = dict(cur.fetchall())
     found = fed = done = 0
-    by_cat: dict[str | None, list[int]] = {}
+    by_cat: dict[int, list[int]] = {}
     by_place: dict[int, list[int]] = {}
     for pl, cat, n_found, n_fed, n_done in groups:
         n_fed, n_done = n_fed or 0, n_done or 0
@@ -151,7 +154,7 @@ def dashboard(scope: Scope, group: str, today: date | None = None) -> dict[str, 
         fed += n_fed
         done += n_done
         if n_fed:
-            c = by_cat.setdefault(parent_name.get(cat), [0, 0])
+            c = by_cat.setdefault(cat, [0, 0])
             c[0] += n_fed
             c[1] += n_done
             pr = by_place.setdefault(pl, [0, 0])
@@ -169,9 +172,9 @@ def dashboard(scope: Scope, group: str, today: date | None = None) -> dict[str, 
         "funds_recovered": Decimal(funds or 0).quantize(Decimal("0.01")),
         "people_held_accountable": people, "evaluations": evaluations,
     }
-    categories = [{"category": k or "未分类", "fed_back": v[0], "rectified": v[1],
-                   "rate": _rate2(v[1], v[0])}
-                  for k, v in sorted(by_cat.items(), key=lambda x: (-x[1][0], x[0] or ""))]
+    categories = sorted(({"id": k, "category": category_name.get(k, ""), "fed_back": v[0],
+                          "rectified": v[1], "rate": _rate2(v[1], v[0])} for k, v in by_cat.items()),
+                        key=lambda r: (-r["fed_back"], r["category"], r["id"]))
     rows = [{"id": k, "name": names.get(k), "fed_back": v[0], "rectified": v[1],
              "rate": _rate2(v[1], v[0]), "overdue": late.get(k, 0)} for k, v in by_place.items()]
     rows.sort(key=lambda r: (-(r["rate"] or 0), r["overdue"], r["name"] or "", r["id"] or 0))
@@ -215,21 +218,92 @@ def status_sql(status: str, today: date) -> tuple[str, list[Any]]:
     return "1 = 1", []
 
 
-def ledger_page(county_id: int, status: str, offset: int = 0, limit: int = 50,
+T_ASSIGN = "accounts_roleassignment"
+LEDGER_PERM = ("rectification", "view_rectificationtask")
+
+
+def ledger_scope_sql(cur: Any, user_id: int) -> tuple[str, list[Any]] | None:
+    """The user's scope over the ledger as a SQL condition on ``t`` (the tasks), worked out in SQL
+    as the application does: the role assignments whose role grants "view tasks", each anchored at
+    its anchor or else the user's unit, unioned. ``None``: the user sees no task.
+
+    Written with what a hand-writer knows of the schema: a subtree rooted at a county is exactly
+    the rows whose ``county_id`` copy is that county (the application keeps the path condition
+    next to that county hint)."""
+    cur.execute(f"""
+        SELECT a.id, r.data_scope,
+               CASE WHEN a.anchor_id IS NULL THEN uu.id ELSE an.id END,
+               CASE WHEN a.anchor_id IS NULL THEN uu.path ELSE an.path END,
+               CASE WHEN a.anchor_id IS NULL THEN uu.county_id ELSE an.county_id END
+        FROM {T_ASSIGN} a
+        JOIN accounts_user u ON u.id = a.user_id AND u.is_active
+        JOIN {T_UNIT} uu ON uu.id = u.unit_id
+        LEFT JOIN {T_UNIT} an ON an.id = a.anchor_id
+        JOIN accounts_role r ON r.id = a.role_id
+        JOIN accounts_role_permissions rp ON rp.role_id = r.id
+        JOIN auth_permission p ON p.id = rp.permission_id AND p.codename = %s
+        JOIN django_content_type ct ON ct.id = p.content_type_id AND ct.app_label = %s
+        WHERE a.user_id = %s""", [LEDGER_PERM[1], LEDGER_PERM[0], user_id])
+    parts: list[str] = []
+    args: list[Any] = []
+    custom: list[int] = []
+    for assignment_id, data_scope, anchor_id, path, county_id in cur.fetchall():
+        if data_scope == "all":
+            return "1 = 1", []
+        if data_scope == "subtree" and county_id == anchor_id:
+            parts.append("t.county_id = %s")
+            args.append(county_id)
+        elif data_scope == "subtree":
+            from xuncha.core.tree import path_upper_bound
+
+            parts.append(f"t.unit_id IN (SELECT id FROM {T_UNIT} WHERE path >= %s AND path < %s)")
+            args += [path, path_upper_bound(path)]
+        elif data_scope == "unit":
+            parts.append("t.unit_id = %s")
+            args.append(anchor_id)
+        elif data_scope == "self":
+            parts.append("t.responsible_user_id = %s")
+            args.append(user_id)
+        elif data_scope == "custom":
+            custom.append(assignment_id)
+    if custom:
+        cur.execute(f"SELECT unit_id FROM {T_ASSIGN}_custom_units WHERE roleassignment_id IN "
+                    f"({', '.join(['%s'] * len(custom))})", custom)
+        units = [r[0] for r in cur.fetchall()]
+        if units:
+            parts.append(f"t.unit_id IN ({', '.join(['%s'] * len(units))})")
+            args += units
+    if not parts:
+        return None
+    return "(" + " OR ".join(parts) + ")", args
+
+
+def ledger_page(user_id: int, status: str, offset: int = 0, limit: int = 50,
                 today: date | None = None) -> tuple[int, list[tuple[Any, ...]]]:
-    """The total and one page (ordered by deadline, then id) of a county's ledger — the tasks of
-    approved plans: the count, the 50 ids from the index, then those rows with their problem's
-    number and title."""
+    """The total and one page (ordered by deadline, then id) of the ledger ``user_id`` sees — the
+    tasks of approved plans in their scope: the scope from their role assignments, the ids of the
+    page with the total in one pass (``COUNT(*) OVER ()``, as the application counts), then those
+    rows with their problem's number and title."""
     today = today or timezone.localdate()
     cond, args = status_sql(status, today)
-    ledger = (f"FROM {T_TASK} t JOIN {T_PLAN} pl ON pl.id = t.plan_id AND pl.status = 'approved' "
-              f"WHERE t.county_id = %s AND {cond}")
     with connection.cursor() as cur:
-        cur.execute(f"SELECT count(*) {ledger}", [county_id, *args])
-        total = cur.fetchone()[0]
-        cur.execute(f"SELECT t.id {ledger} ORDER BY t.deadline, t.id LIMIT %s OFFSET %s",
-                    [county_id, *args, limit, offset])
-        ids = [r[0] for r in cur.fetchall()]
+        scope = ledger_scope_sql(cur, user_id)
+        if scope is None:
+            return 0, []
+        where, scope_args = scope
+        ledger = (f"FROM {T_TASK} t JOIN {T_PLAN} pl ON pl.id = t.plan_id AND pl.status = 'approved' "
+                  f"WHERE {where} AND {cond}")
+        cur.execute(f"SELECT t.id, count(*) OVER () {ledger} ORDER BY t.deadline, t.id "
+                    f"LIMIT %s OFFSET %s", [*scope_args, *args, limit, offset])
+        page = cur.fetchall()
+        ids = [r[0] for r in page]
+        if page:
+            total = page[0][1]
+        elif offset:
+            cur.execute(f"SELECT count(*) {ledger}", [*scope_args, *args])
+            total = cur.fetchone()[0]
+        else:
+            total = 0
         rows: list[tuple[Any, ...]] = []
         if ids:
             cols = ", ".join(f"t.{c}" for c in LEDGER_COLUMNS)
@@ -239,3 +313,42 @@ def ledger_page(county_id: int, status: str, offset: int = 0, limit: int = 50,
             by_id = {r[0]: r for r in cur.fetchall()}
             rows = [by_id[i] for i in ids if i in by_id]
     return total, rows
+
+
+def token_user(raw: str) -> int | None:
+    """The user of a personal API token, checked as the API checks it (digest, not revoked, not
+    expired, active account, no pending password change, an administrator's second factor), in
+    one query."""
+    from datetime import UTC
+
+    from xuncha.accounts.security import password_age_limit
+    from xuncha.accounts.services import TOKEN_PREFIX, token_digest
+
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    now = timezone.now()
+    with connection.cursor() as cur:
+        cur.execute("""
+            SELECT u.id, u.password_changed_at, u.date_joined,
+                   EXISTS (SELECT 1 FROM accounts_roleassignment a
+                           WHERE a.user_id = u.id AND a.admin_kind <> ''),
+                   EXISTS (SELECT 1 FROM otp_totp_totpdevice d
+                           WHERE d.user_id = u.id AND d.confirmed)
+            FROM accounts_apitoken k JOIN accounts_user u ON u.id = k.user_id
+            WHERE k.digest = %s AND k.revoked_at IS NULL
+              AND (k.expires_at IS NULL OR k.expires_at > %s)
+              AND u.is_active AND NOT u.must_change_password""",
+                    [token_digest(raw), connection.ops.adapt_datetimefield_value(now)])
+        found = cur.fetchone()
+    if found is None:
+        return None
+    user_id, changed_at, joined, admin, device = found
+    since = changed_at or joined
+    limit = password_age_limit()
+    if limit is not None and since is not None:
+        since = since if timezone.is_aware(since) else since.replace(tzinfo=UTC)
+        if now >= since + limit:
+            return None
+    if admin and not device and getattr(settings, "XUNCHA_REQUIRE_2FA_FOR_ADMINS", False):
+        return None
+    return user_id

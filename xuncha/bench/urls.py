@@ -1,9 +1,10 @@
 """The product's URLs plus two bench-only views, selected by xuncha.bench.settings (never by the
 product's own urls.py):
 
-- ``/bench/bare/ledger?county=…&status=…``: the ledger page as the hand-written SQL of
-  xuncha.bench.baseline returns it, dumped as JSON by a plain Django view — the floor the ledger
-  API (/api/v1/ledger) is compared with, served by the same server through the same middleware;
+- ``/bench/bare/ledger?status=…``: the ledger page as the hand-written SQL of
+  xuncha.bench.baseline returns it for the holder of the bearer token, dumped as JSON by a plain
+  Django view — the floor the ledger API (/api/v1/ledger) is compared with, served by the same
+  server through the same middleware, checking the token and working out the scope in SQL;
 - ``/bench/bare/hello``: a constant JSON answer (the framework's own cost, for reference).
 """
 
@@ -25,11 +26,15 @@ FIELDS = (*baseline.LEDGER_COLUMNS, "problem_number", "problem_title")
 def bare_ledger(request: HttpRequest) -> HttpResponse:
     from django.utils import timezone
 
-    county = int(request.GET.get("county", "0"))
+    auth = request.headers.get("Authorization", "")
+    user_id = baseline.token_user(auth.removeprefix("Bearer ")) if auth.startswith("Bearer ") else None
+    if user_id is None:
+        return HttpResponse(b'{"code": "unauthenticated"}', status=401,
+                            content_type="application/json")
     status = request.GET.get("status", "")
     offset = int(request.GET.get("offset", "0"))
     today = timezone.localdate()
-    total, rows = baseline.ledger_page(county, status, offset=offset, today=today)
+    total, rows = baseline.ledger_page(user_id, status, offset=offset, today=today)
     items = []
     for r in rows:
         item = dict(zip(FIELDS, r, strict=True))

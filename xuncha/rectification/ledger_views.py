@@ -111,16 +111,16 @@ def _evidence_counts(user: Any, tasks: list[RectificationTask]) -> dict[int, int
 
 @login_required
 def ledger_list(request: AuthedRequest) -> HttpResponse:
-    """整改台账: 50 rows a page from selectors.ledger_page, filters kept in the query string."""
+    """整改台账: 50 rows a page from selectors.ledger_page_tasks, filters kept in the query string."""
     user = request.user
     require(user, TASK)
     form, f = _ledger_filter(request)
     number = max(_int(request.GET.get("page")) or 1, 1)
-    count, rows = selectors.ledger_page(user=user, f=f, offset=(number - 1) * 50, limit=50)
+    count, rows = selectors.ledger_page_tasks(user=user, f=f, offset=(number - 1) * 50, limit=50)
     page = Paginator(range(count), 50).get_page(number)
     if page.number != number:  # past the last page: show the last one
-        count, rows = selectors.ledger_page(user=user, f=f, offset=(page.number - 1) * 50,
-                                            limit=50)
+        count, rows = selectors.ledger_page_tasks(user=user, f=f, offset=(page.number - 1) * 50,
+                                                  limit=50)
     tasks = decorate(rows)
     evidence = _evidence_counts(user, tasks)
     for t in tasks:

@@ -1,17 +1,18 @@
 """Reads of plans and the ledger, through the scope check.
 
 The ledger page is the hottest list of the product (docs/performance.md): a scoped, filtered page
-of 50 tasks plus the total count. It pages by a deferred join — pick the 50 ids from the index,
-then fetch those rows — so the cost does not grow with the columns shown.
+of 50 tasks plus the total count. It pages by a deferred join — pick the 50 ids (and the total, in
+the same pass) from the index, then fetch those rows — so the cost does not grow with the columns
+shown.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
 from xuncha.accounts.scope import get_visible, visible
@@ -79,15 +80,58 @@ def ledger_queryset(*, user: User, f: LedgerFilter, today: date | None = None
     return qs
 
 
-def ledger_page(*, user: User, f: LedgerFilter, offset: int = 0, limit: int = 50
-                ) -> tuple[int, list[RectificationTask]]:
-    """One page of the ledger and the total, ordered by deadline (earliest first)."""
-    qs = ledger_queryset(user=user, f=f)
-    total = qs.count()
-    ids = list(qs.order_by("deadline", "id").values_list("id", flat=True)[offset: offset + limit])
-    rows = {t.pk: t for t in RectificationTask.objects.filter(pk__in=ids).select_related(
-        "problem", "problem__category", "unit", "plan")}
-    return total, [rows[i] for i in ids if i in rows]
+# A ledger row as the API shows it (rectification.api.TaskOut): the task's own columns, its problem's
+# number and title, and whether it is overdue. Read as plain values: a page of 50 builds no model
+# instances (docs/performance.md).
+ROW_COLUMNS = ("id", "plan_id", "unit_id", "problem_id", "number", "measure", "kind", "deadline",
+               "responsible_leader", "responsible_person", "responsible_department",
+               "responsible_user_id", "expected_evidence", "status", "progress", "is_relapse",
+               "closed_at", "version")
+_ROW_NAMES = (*ROW_COLUMNS, "problem_number", "problem_title")
+
+
+def _page_ids(user: User, f: LedgerFilter, offset: int, limit: int, today: date | None
+              ) -> tuple[int, list[int]]:
+    """The total and the ids of one page, ordered by deadline (earliest first), then id."""
+    qs = ledger_queryset(user=user, f=f, today=today)
+    # Ids and total in one pass over the matching rows: COUNT(*) OVER () counts before LIMIT
+    # applies. Only a page past the end needs a count of its own.
+    page = list(qs.annotate(ledger_total=Window(Count("*"))).order_by("deadline", "id")
+                .values_list("id", "ledger_total")[offset: offset + limit])
+    total = page[0][1] if page else (qs.count() if offset else 0)
+    return total, [pk for pk, _total in page]
+
+
+def ledger_page(*, user: User, f: LedgerFilter, offset: int = 0, limit: int = 50,
+                today: date | None = None) -> tuple[int, list[dict[str, Any]]]:
+    """One page of the ledger as rows of ``ROW_COLUMNS`` plus ``problem_number``,
+    ``problem_title`` and ``overdue`` (the API's), and the total."""
+    today = today or timezone.localdate()
+    total, ids = _page_ids(user, f, offset, limit, today)
+    # In the page's order below, so unordered here (the model's default ordering would sort).
+    found = {r[0]: dict(zip(_ROW_NAMES, r, strict=True))
+             for r in RectificationTask.objects.filter(pk__in=ids).order_by().values_list(
+                 *ROW_COLUMNS, "problem__number", "problem__title")}
+    rows = []
+    for pk in ids:
+        row = found.get(pk)
+        if row is not None:
+            # RectificationTask.is_overdue, on the row's values.
+            row["overdue"] = (row["status"] != TaskStatus.CLOSED and row["deadline"] is not None
+                              and row["deadline"] < today)
+            rows.append(row)
+    return total, rows
+
+
+def ledger_page_tasks(*, user: User, f: LedgerFilter, offset: int = 0, limit: int = 50
+                      ) -> tuple[int, list[RectificationTask]]:
+    """The same page as tasks with their problem (and its category), unit and plan: the ledger
+    page of the web interface."""
+    total, ids = _page_ids(user, f, offset, limit, None)
+    found = RectificationTask.objects.filter(pk__in=ids).order_by().select_related(
+        "problem", "problem__category__parent", "unit", "plan")
+    by_id = {t.pk: t for t in found}
+    return total, [by_id[pk] for pk in ids if pk in by_id]
 
 
 def plan_list(*, user: User, status: str = "", under_id: int | None = None
