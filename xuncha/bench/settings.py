@@ -13,5 +13,5 @@ from xuncha.settings import DATABASES
 
 ROOT_URLCONF = "xuncha.bench.urls"
 
-if os.environ.get("XUNCHA_BENCH_CONN_MAX_AGE"):
+if os.environ.get("XUNCHA_BENCH_CONN_MAX_AGE") and "pool" not in DATABASES["default"].get("OPTIONS", {}):
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ["XUNCHA_BENCH_CONN_MAX_AGE"])
