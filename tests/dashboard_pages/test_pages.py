@@ -290,3 +290,18 @@ def test_navigation_has_the_statistics_section(world, scene, client_for):
     page = html(client_for("east_leadership").get("/"))
     assert "数据看板" in page and "挂图作战" in page
     assert "数据看板" not in html(client_for("auditor").get("/"))
+
+
+def test_a_long_ranking_lists_the_first_places_and_links_to_all(world, scene, client_for, monkeypatch):
+    from xuncha.dashboards import views
+
+    c = client_for("east_office")
+    page = html(c.get("/dashboards/"))
+    assert "data-ranking-cut" not in page and "data-place-link" in page
+    monkeypatch.setattr(views, "RANKING_MAX", 0)
+    monkeypatch.setattr(views, "RANKING_ROWS", 0)
+    page = html(c.get("/dashboards/"))
+    assert "data-ranking-cut" in page and "data-place-link" not in page
+    assert "ranking=all" in page
+    page = html(c.get("/dashboards/?ranking=all"))
+    assert "data-ranking-cut" not in page and "data-place-link" in page

@@ -31,6 +31,8 @@ from xuncha.dashboards.views_data import PERM
 from xuncha.web.http import AuthedRequest
 
 PAGE_SIZE = 50
+RANKING_ROWS = 30  # rows of the ranking listed on the page when there are more than RANKING_MAX
+RANKING_MAX = 40
 
 
 def _query(f: registry.Filters, **extra: Any) -> str:
@@ -67,7 +69,12 @@ def index(request: AuthedRequest) -> HttpResponse:
     data = views_data.dashboard(user, f, view)
     cover = views_data.coverage(user, view, f)
     timely = views_data.timeliness(user, view)
+    # A county of 1,500 units would render 1,500 ranking rows: the page lists the first ones and
+    # links to the whole ranking (the Excel export always has it).
+    places = data["by_place"]
+    cut = len(places) > RANKING_MAX and request.GET.get("ranking") != "all"
     return render(request, "dashboards/index.html", {
+        "ranking": places[:RANKING_ROWS] if cut else places, "ranking_cut": cut,
         "form": form, "filters": f, "view": view, "data": data, "cover": cover,
         "timely": timely, "query": _query(f), "filters_text": describe(form, f),
         "charts": _chart_data(data, view),
