@@ -109,20 +109,20 @@ class Counted:
     trend: tuple[dict[str, int], dict[str, int]]  # fed back and closed by 'YYYY-MM'
 
 
-def _anchor_q(user: User, model: type) -> Q | None:
-    """The user's scope over ``model`` as a condition on the cells' anchors, or None when the
+def _scope_paths(user: User, model: type) -> tuple[str, ...] | None:
+    """The user's scope over ``model`` as subtree paths ("/" for everything), or None when the
     scope is not made of whole subtrees above county level."""
     res = scope.resource_for(model)
     if res.view_perm not in scope.permissions_of(user):
         return None
     s = scope.scope_for(user, res.view_perm)
     if s.everything:
-        return Q()
+        return ("/",)
     if s.unit_ids or s.own_records or not s.subtree_paths:
         return None
     if any(county is not None for county in s.subtree_counties):
         return None
-    return s.unit_q("anchor")
+    return s.subtree_paths
 
 
 def read(user: User, f: Filters, group: str | None) -> Counted | None:
@@ -140,15 +140,17 @@ def read(user: User, f: Filters, group: str | None) -> Counted | None:
     # what the figures count for roles that see every stage; the team grant adds single rows.
     if "inspections.view_round" not in scope.permissions_of(user) or team_ids(user):
         return None
-    problem_q, task_q = _anchor_q(user, Problem), _anchor_q(user, RectificationTask)
-    if problem_q is None or task_q is None:
+    problem_paths = _scope_paths(user, Problem)
+    task_paths = _scope_paths(user, RectificationTask)
+    if problem_paths is None or task_paths is None:
         return None
+    under = "/"
     narrow = Q()
     if f.under_id is not None:
         root = scope.visible(user, Unit).filter(pk=f.under_id).first()
         if root is None or root.county_id is not None:
             return None
-        narrow &= scope.Scope(subtree_paths=(root.path,), subtree_counties=(None,)).unit_q("anchor")
+        under = root.path
     if f.category_id is not None:
         if ProblemCategory.objects.filter(pk=f.category_id, parent__isnull=True).exists():
             narrow &= Q(category_id=f.category_id)
@@ -161,6 +163,16 @@ def read(user: User, f: Filters, group: str | None) -> Counted | None:
     run = latest()
     if run is None:
         return None
+    # The anchors (a few hundred: the counties and the units above county level) are matched to
+    # the scope here, so the sums below need no join to the units.
+    anchors = dict(Unit.objects.filter(pk__in=SummaryCell.objects.filter(run=run).values("anchor_id"))
+                   .values_list("id", "path"))
+
+    def within(paths: tuple[str, ...]) -> Q:
+        return Q(anchor_id__in=sorted(a for a, path in anchors.items() if path.startswith(under)
+                                      and any(path.startswith(p) for p in paths)))
+
+    problem_q, task_q = within(problem_paths), within(task_paths)
     cells = SummaryCell.objects.filter(run=run).filter(narrow)
     problems = [tuple(r) for r in cells.filter(problem_q).values("county_id", "category_id")
                 .annotate(a=Sum("found"), b=Sum("fed_back"), c=Sum("rectified"))
